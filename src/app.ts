@@ -1,0 +1,89 @@
+import { createHmac } from 'node:crypto';
+import { pino } from 'pino';
+import type { Config } from './config.ts';
+import type { AppId } from './core/ids.ts';
+import type { Clock, Random } from './core/ports.ts';
+import { createProviderCache } from './oidc/provider-cache.ts';
+import { DEMO_CLIENT_ID, DEMO_TENANT, type DemoSeed, seedDemo } from './seed-demo.ts';
+import { type Services, createServices } from './services.ts';
+import { oidcViews } from './web/pages/views/oidc-views.tsx';
+import { buildServer } from './web/server.ts';
+
+/** How often expired flows and OIDC artifacts are swept from the database. */
+const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
+
+export interface StartOptions {
+  clock?: Clock;
+  random?: Random;
+  /** Where the start-up banner goes; defaults to stdout. */
+  print?: (line: string) => void;
+}
+
+export interface Latchkey {
+  url: string;
+  services: Services;
+  seed: DemoSeed;
+  close(): Promise<void>;
+}
+
+/** The composition root: builds every adapter, hands them to the core, starts the HTTP server. */
+export async function startLatchkey(config: Config, options: StartOptions = {}): Promise<Latchkey> {
+  const startedAt = performance.now();
+  const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  if (config.secretGenerated) {
+    logger.warn('LATCHKEY_SECRET is not set: generated a master key into the data directory. Set LATCHKEY_SECRET in production and keep it safe.');
+  }
+  const services = await createServices(config, options);
+  const seed = config.seedDemo ? await seedDemo(services, config.baseUrl) : { created: false };
+  const demoTenant = config.seedDemo ? await services.deps.store.tenants.findByName(DEMO_TENANT) : undefined;
+  const demoApp = demoTenant ? await services.apps.find(demoTenant.id, DEMO_CLIENT_ID as AppId) : undefined;
+
+  const providers = createProviderCache({
+    store: services.deps.store,
+    clock: services.deps.clock,
+    keyVault: services.keyVault,
+    baseUrl: config.baseUrl,
+    secret: config.secret,
+    views: oidcViews,
+  });
+  const server = await buildServer({
+    services,
+    providers,
+    logger,
+    baseUrl: config.baseUrl,
+    cookieSecret: createHmac('sha256', config.secret).update('web-cookies').digest(),
+    demo: demoApp ? { tenantName: DEMO_TENANT, clientId: demoApp.id } : undefined,
+  });
+  await services.passwordAuthenticator.warmUp();
+  await server.listen({ port: config.port, host: config.host });
+  const address = server.server.address();
+  const url = typeof address === 'object' && address ? `http://${config.host}:${address.port}` : config.baseUrl;
+
+  const sweep = setInterval(() => {
+    const now = services.deps.clock.now();
+    Promise.all([services.deps.store.flows.deleteExpired(now), services.deps.store.oidcArtifacts.deleteExpired(now)]).catch((error: unknown) =>
+      logger.warn({ err: error }, 'sweeping expired records failed'),
+    );
+  }, SWEEP_INTERVAL_MS);
+  sweep.unref();
+
+  logger.info({ url, baseUrl: config.baseUrl, database: services.dialect, readyMs: Math.round(performance.now() - startedAt) }, 'Latchkey is ready');
+  print(`Latchkey is ready at ${config.baseUrl} (database: ${services.dialect})`);
+  if (demoApp) {
+    print(`  Demo app:        ${config.baseUrl}/demo`);
+    print(`  Demo discovery:  ${config.baseUrl}/${DEMO_TENANT}/v2.0/.well-known/openid-configuration`);
+  }
+  if (seed.demoUser) print(`  Demo user:       ${seed.demoUser.email} / ${seed.demoUser.password}   (shown once)`);
+
+  return {
+    url,
+    services,
+    seed,
+    async close() {
+      clearInterval(sweep);
+      await server.close();
+      await services.close();
+    },
+  };
+}

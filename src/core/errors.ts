@@ -1,0 +1,42 @@
+/**
+ * The catalogue of domain errors. Codes are stable snake_case identifiers that clients and docs
+ * rely on; messages are the English defaults shown to people. HTTP knows nothing here:
+ * `web/error-mapper.ts` is the only place that maps a code to a status or a page.
+ */
+export const ErrorCode = {
+  invalid_credentials: 'Your email address or password is incorrect.',
+  invalid_email: 'Enter a valid email address.',
+  invalid_input: 'The request is not valid.',
+  email_taken: 'A user with this email address already exists.',
+  tenant_not_found: 'No such tenant.',
+  tenant_exists: 'A tenant with this name already exists.',
+  invalid_tenant_name: 'A tenant name is 2 to 40 lowercase letters, digits or hyphens, starting with a letter.',
+  app_not_found: 'No such app.',
+  user_not_found: 'No such user.',
+  invalid_redirect_uri: 'Redirect URIs must be absolute https URLs (http only for localhost), with no wildcard or fragment.',
+  password_too_short: 'Your password is too short.',
+  password_too_long: 'Your password is too long.',
+  flow_not_found: 'This page has expired. Start again.',
+  flow_expired: 'This page has expired. Start again.',
+  flow_state_mismatch: 'This step is not available now. Start again.',
+  csrf_mismatch: 'Your session has expired. Reload the page and try again.',
+  no_signing_key: 'The tenant has no signing key.',
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCode;
+
+/** A failure the domain expects and names; carries no HTTP status. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail?: string,
+  ) {
+    super(detail ?? ErrorCode[code]);
+    this.name = 'DomainError';
+  }
+}
+
+/** Narrows `value` to non-null and truthy, or throws the named domain error. */
+export function assertThat<T>(value: T, code: ErrorCode, detail?: string): asserts value is NonNullable<T> {
+  if (!value) throw new DomainError(code, detail);
+}

@@ -1,0 +1,124 @@
+import type { SignInEvent } from '../audit/sign-in-event.ts';
+import type { PasswordAuthenticator } from '../credentials/password-authenticator.ts';
+import { DomainError, type ErrorCode } from '../errors.ts';
+import type { AppId, FlowId, TenantId, UserId } from '../ids.ts';
+import type { CoreDeps } from '../ports.ts';
+import { parseEmail } from '../users/email.ts';
+import { type Flow, expectState } from './flow.ts';
+
+/** The password sign-in journey; see flows.md for its diagram. */
+export const SignInState = ['awaiting_email', 'awaiting_password', 'completed'] as const;
+export type SignInState = (typeof SignInState)[number];
+
+export interface SignInData extends Record<string, unknown> {
+  /** The OIDC interaction this flow belongs to; a flow is only usable from that interaction. */
+  interactionUid: string;
+  appId: AppId | null;
+  /** Per-flow anti-CSRF token, echoed by every form of the journey. */
+  csrf: string;
+  email?: string;
+  /** The error to show on the next render of the current step. */
+  error?: ErrorCode;
+  userId?: UserId;
+}
+
+export type SignInFlow = Flow<SignInState, SignInData>;
+
+/** How long a sign-in journey stays usable. */
+export const SIGN_IN_FLOW_TTL_MS = 30 * 60 * 1000;
+
+export interface RequestContext {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export function createSignInFlows(deps: CoreDeps, passwords: PasswordAuthenticator) {
+  const { store, clock, random } = deps;
+
+  async function save(flow: SignInFlow, changes: Partial<Pick<SignInFlow, 'state' | 'data'>>): Promise<SignInFlow> {
+    const next = { ...flow, ...changes, version: flow.version + 1 };
+    // A concurrent submit of the same step won the race: this one must not apply twice.
+    if (!(await store.flows.update(next))) throw new DomainError('flow_state_mismatch');
+    return next;
+  }
+
+  async function start(input: { tenantId: TenantId; interactionUid: string; appId: AppId | null; loginHint?: string }): Promise<SignInFlow> {
+    const now = clock.now();
+    let email: string | undefined;
+    try {
+      if (input.loginHint) email = parseEmail(input.loginHint).email;
+    } catch {
+      email = undefined; // A malformed hint is ignored, as if none was given.
+    }
+    const flow: SignInFlow = {
+      id: random.id() as FlowId,
+      tenantId: input.tenantId,
+      kind: 'sign_in',
+      state: 'awaiting_email',
+      data: { interactionUid: input.interactionUid, appId: input.appId, csrf: random.token(24), email },
+      version: 1,
+      expiresAt: now + SIGN_IN_FLOW_TTL_MS,
+      createdAt: now,
+    };
+    await store.flows.insert(flow);
+    return flow;
+  }
+
+  /** Loads a live sign-in flow of this tenant and interaction, or fails with flow_not_found/flow_expired. */
+  async function load(tenantId: TenantId, flowId: string, interactionUid: string): Promise<SignInFlow> {
+    const flow = await store.flows.find(flowId as FlowId);
+    if (!flow || flow.tenantId !== tenantId || flow.kind !== 'sign_in' || flow.data.interactionUid !== interactionUid) {
+      throw new DomainError('flow_not_found');
+    }
+    if (flow.expiresAt <= clock.now()) throw new DomainError('flow_expired');
+    return flow as SignInFlow;
+  }
+
+  /** Email → password step. The email is not looked up here, so this step reveals nothing. */
+  async function submitEmail(flow: SignInFlow, rawEmail: string): Promise<SignInFlow> {
+    expectState(flow, 'sign_in', 'awaiting_email', clock.now());
+    try {
+      const { email } = parseEmail(rawEmail);
+      return await save(flow, { state: 'awaiting_password', data: { ...flow.data, email, error: undefined } });
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'invalid_email') {
+        return save(flow, { data: { ...flow.data, email: rawEmail.slice(0, 320), error: 'invalid_email' } });
+      }
+      throw error;
+    }
+  }
+
+  async function changeEmail(flow: SignInFlow): Promise<SignInFlow> {
+    expectState(flow, 'sign_in', 'awaiting_password', clock.now());
+    return save(flow, { state: 'awaiting_email', data: { ...flow.data, error: undefined } });
+  }
+
+  /**
+   * Checks the password. On success the flow completes and names the user; on any failure the
+   * flow stays on the password step with one generic error, whatever the reason was.
+   */
+  async function submitPassword(flow: SignInFlow, password: string, context: RequestContext): Promise<SignInFlow> {
+    expectState(flow, 'sign_in', 'awaiting_password', clock.now());
+    const email = flow.data.email ?? '';
+    const result = await passwords.check(flow.tenantId, parseEmail(email).normalized, password.slice(0, 1024));
+    const event: SignInEvent = {
+      tenantId: flow.tenantId,
+      at: clock.now(),
+      userId: result.user?.id ?? null,
+      email,
+      appId: flow.data.appId,
+      method: 'password',
+      outcome: result.ok ? 'success' : 'failure',
+      reason: result.ok ? 'ok' : result.reason,
+      ip: context.ip,
+      userAgent: context.userAgent,
+    };
+    await store.signInLog.append(event);
+    if (!result.ok) return save(flow, { data: { ...flow.data, error: 'invalid_credentials' } });
+    return save(flow, { state: 'completed', data: { ...flow.data, error: undefined, userId: result.user.id } });
+  }
+
+  return { start, load, submitEmail, changeEmail, submitPassword };
+}
+
+export type SignInFlows = ReturnType<typeof createSignInFlows>;

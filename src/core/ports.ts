@@ -1,0 +1,157 @@
+/**
+ * The ports the domain core needs from the world. Adapters in store/, passwords/ and oidc/
+ * implement them; the core never imports those folders.
+ */
+import type { App } from './apps/app.ts';
+import type { SignInEvent } from './audit/sign-in-event.ts';
+import type { Flow } from './flows/flow.ts';
+import type { AppId, FlowId, GroupId, TenantId, UserFlowId, UserId } from './ids.ts';
+import type { SigningKey } from './tenants/signing-key.ts';
+import type { Tenant } from './tenants/tenant.ts';
+import type { UserFlow } from './user-flows/user-flow.ts';
+import type { Group, PasswordCredential, User } from './users/user.ts';
+
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+export interface Random {
+  /** A URL-safe random id with at least 128 bits of entropy. */
+  id(): string;
+  /** `bytes` CSPRNG bytes, base64url-encoded. */
+  token(bytes: number): string;
+}
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  /** Never throws on a malformed hash; answers false. */
+  verify(hash: string, password: string): Promise<boolean>;
+  /** True when `hash` was made with other parameters than the current ones. */
+  needsRehash(hash: string): boolean;
+}
+
+export interface TenantStore {
+  insert(tenant: Tenant): Promise<void>;
+  findById(id: TenantId): Promise<Tenant | undefined>;
+  findByName(name: string): Promise<Tenant | undefined>;
+  list(): Promise<Tenant[]>;
+  /** Atomically increments configVersion. */
+  bumpConfigVersion(id: TenantId): Promise<void>;
+}
+
+export interface AppStore {
+  insert(app: App): Promise<void>;
+  findById(tenantId: TenantId, id: AppId): Promise<App | undefined>;
+  list(tenantId: TenantId): Promise<App[]>;
+}
+
+export interface UserStore {
+  /** Throws DomainError('email_taken') if the tenant already has the normalized email. */
+  insert(user: User): Promise<void>;
+  findById(tenantId: TenantId, id: UserId): Promise<User | undefined>;
+  findByEmail(tenantId: TenantId, emailNormalized: string): Promise<User | undefined>;
+  list(tenantId: TenantId, opts: { limit: number; afterEmail?: string }): Promise<User[]>;
+}
+
+export interface PasswordStore {
+  find(userId: UserId): Promise<PasswordCredential | undefined>;
+  /** Inserts or replaces the user's password hash. */
+  upsert(credential: PasswordCredential): Promise<void>;
+}
+
+export interface GroupStore {
+  insert(group: Group): Promise<void>;
+  list(tenantId: TenantId): Promise<Group[]>;
+  addMember(groupId: GroupId, userId: UserId): Promise<void>;
+  groupsOf(userId: UserId): Promise<GroupId[]>;
+}
+
+export interface UserFlowStore {
+  insert(flow: UserFlow): Promise<void>;
+  findById(tenantId: TenantId, id: UserFlowId): Promise<UserFlow | undefined>;
+  list(tenantId: TenantId): Promise<UserFlow[]>;
+}
+
+export interface SigningKeyStore {
+  insert(key: SigningKey): Promise<void>;
+  /** Keys still to publish: the active ones and retired ones not yet expired at `now`. */
+  listLive(tenantId: TenantId, now: number): Promise<SigningKey[]>;
+  /** Marks every active key of the tenant retired, expiring at `expiresAt`. */
+  retireActive(tenantId: TenantId, expiresAt: number): Promise<void>;
+}
+
+export interface FlowStore {
+  insert(flow: Flow): Promise<void>;
+  find(id: FlowId): Promise<Flow | undefined>;
+  /**
+   * Writes `next` only if the stored version still equals `next.version - 1`.
+   * Under concurrent calls for one version exactly one caller gets `true`.
+   */
+  update(next: Flow): Promise<boolean>;
+  deleteExpired(now: number): Promise<number>;
+}
+
+/** oidc-provider's artifacts (sessions, codes, grants, tokens), stored so any node can serve them. */
+export interface OidcArtifact {
+  payload: Record<string, unknown>;
+  expiresAt: number | null;
+  consumed: boolean;
+}
+
+export interface OidcArtifactStore {
+  upsert(
+    tenantId: TenantId,
+    model: string,
+    id: string,
+    payload: Record<string, unknown>,
+    expiresAt: number | null,
+  ): Promise<void>;
+  find(tenantId: TenantId, model: string, id: string): Promise<OidcArtifact | undefined>;
+  findBy(tenantId: TenantId, model: string, field: 'uid' | 'userCode', value: string): Promise<OidcArtifact | undefined>;
+  /** Marks the artifact consumed (e.g. a redeemed authorization code). */
+  consume(tenantId: TenantId, model: string, id: string, at: number): Promise<void>;
+  destroy(tenantId: TenantId, model: string, id: string): Promise<void>;
+  revokeByGrantId(tenantId: TenantId, grantId: string): Promise<void>;
+  /** Deletes every artifact of the tenant that belongs to the account (sessions, grants, tokens). */
+  revokeByAccount(tenantId: TenantId, accountId: string): Promise<void>;
+  deleteExpired(now: number): Promise<number>;
+}
+
+export interface SignInLogStore {
+  append(event: SignInEvent): Promise<void>;
+  list(tenantId: TenantId, limit: number): Promise<SignInEvent[]>;
+}
+
+/** Everything persistent, as one unit that can run a transaction. */
+export interface Store {
+  tenants: TenantStore;
+  apps: AppStore;
+  users: UserStore;
+  passwords: PasswordStore;
+  groups: GroupStore;
+  userFlows: UserFlowStore;
+  signingKeys: SigningKeyStore;
+  flows: FlowStore;
+  oidcArtifacts: OidcArtifactStore;
+  signInLog: SignInLogStore;
+  /** Runs `fn` in one database transaction; the Store it gets sees and writes inside it. */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  /** Throws if the database cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Makes a fresh signing key for a tenant (private part encrypted under the master key). */
+export interface SigningKeyFactory {
+  create(tenantId: TenantId, now: number): Promise<SigningKey>;
+}
+
+/** What every core service is built from; assembled once in `app.ts`. */
+export interface CoreDeps {
+  store: Store;
+  clock: Clock;
+  random: Random;
+  hasher: PasswordHasher;
+  keyFactory: SigningKeyFactory;
+}

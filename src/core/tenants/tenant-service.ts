@@ -1,0 +1,51 @@
+import { DomainError, assertThat } from '../errors.ts';
+import type { TenantId } from '../ids.ts';
+import type { CoreDeps } from '../ports.ts';
+import type { SigningKey } from './signing-key.ts';
+import { type Tenant, isValidTenantName } from './tenant.ts';
+
+/** How long a retired key stays published: longer than any token it signed can live. */
+export const RETIRED_KEY_OVERLAP_MS = 24 * 60 * 60 * 1000;
+
+export function createTenantService({ store, clock, random, keyFactory }: CoreDeps) {
+  async function create(name: string, displayName?: string): Promise<Tenant> {
+    if (!isValidTenantName(name)) throw new DomainError('invalid_tenant_name');
+    const now = clock.now();
+    const tenant: Tenant = { id: random.id() as TenantId, name, displayName: displayName?.trim() || name, configVersion: 1, createdAt: now };
+    const key = await keyFactory.create(tenant.id, now);
+    await store.transaction(async (tx) => {
+      if (await tx.tenants.findByName(name)) throw new DomainError('tenant_exists');
+      await tx.tenants.insert(tenant);
+      await tx.signingKeys.insert(key);
+    });
+    return tenant;
+  }
+
+  async function getByName(name: string): Promise<Tenant> {
+    const tenant = await store.tenants.findByName(name);
+    assertThat(tenant, 'tenant_not_found');
+    return tenant;
+  }
+
+  /** Makes a new active key; the old one keeps verifying (published, never signing) for a day. */
+  async function rotateKeys(tenantId: TenantId): Promise<SigningKey> {
+    const now = clock.now();
+    const key = await keyFactory.create(tenantId, now);
+    await store.transaction(async (tx) => {
+      await tx.signingKeys.retireActive(tenantId, now + RETIRED_KEY_OVERLAP_MS);
+      await tx.signingKeys.insert(key);
+      await tx.tenants.bumpConfigVersion(tenantId);
+    });
+    return key;
+  }
+
+  return {
+    create,
+    getByName,
+    rotateKeys,
+    list: () => store.tenants.list(),
+    liveKeys: (tenantId: TenantId) => store.signingKeys.listLive(tenantId, clock.now()),
+  };
+}
+
+export type TenantService = ReturnType<typeof createTenantService>;

@@ -1,0 +1,60 @@
+import { normalizePassword } from '../credentials/password-policy.ts';
+import { assertThat } from '../errors.ts';
+import type { TenantId, UserId } from '../ids.ts';
+import type { CoreDeps } from '../ports.ts';
+import { parseEmail } from './email.ts';
+import type { AttributeValue, User } from './user.ts';
+
+export interface NewUser {
+  tenantId: TenantId;
+  email: string;
+  password?: string;
+  displayName?: string;
+  attributes?: Record<string, AttributeValue>;
+  emailVerified?: boolean;
+}
+
+export function createUserService({ store, clock, random, hasher }: CoreDeps) {
+  /** Creates a user, with a password credential when one is given. Fails with email_taken. */
+  async function create(input: NewUser): Promise<User> {
+    const { email, normalized } = parseEmail(input.email);
+    const password = input.password === undefined ? undefined : normalizePassword(input.password);
+    const displayName = (input.displayName ?? '').trim();
+    assertThat(displayName.length <= 256, 'invalid_input', 'A display name has at most 256 characters.');
+    const now = clock.now();
+    const user: User = {
+      id: random.id() as UserId,
+      tenantId: input.tenantId,
+      email,
+      emailNormalized: normalized,
+      displayName: displayName || (email.split('@')[0] ?? email),
+      attributes: input.attributes ?? {},
+      enabled: true,
+      emailVerified: input.emailVerified ?? false,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const hash = password === undefined ? undefined : await hasher.hash(password);
+    await store.transaction(async (tx) => {
+      await tx.users.insert(user);
+      if (hash !== undefined) await tx.passwords.upsert({ userId: user.id, hash, updatedAt: now });
+    });
+    return user;
+  }
+
+  async function get(tenantId: TenantId, id: UserId): Promise<User> {
+    const user = await store.users.findById(tenantId, id);
+    assertThat(user, 'user_not_found');
+    return user;
+  }
+
+  return {
+    create,
+    get,
+    find: store.users.findById,
+    list: (tenantId: TenantId, opts: { limit?: number; afterEmail?: string } = {}) =>
+      store.users.list(tenantId, { limit: Math.min(Math.max(opts.limit ?? 50, 1), 500), afterEmail: opts.afterEmail }),
+  };
+}
+
+export type UserService = ReturnType<typeof createUserService>;

@@ -1,0 +1,135 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { hashClientSecret } from '../core/apps/app-service.ts';
+import type { AppId, UserId } from '../core/ids.ts';
+import type { Clock, Store } from '../core/ports.ts';
+import type { Tenant } from '../core/tenants/tenant.ts';
+import { createAdapterClass } from './adapter.ts';
+import { clientMetadata, scopeClaims, userClaims } from './claims.ts';
+import type { KeyVault } from './key-vault.ts';
+
+/** Entra-shaped endpoint paths, relative to `/{tenant}`. */
+export const oidcRoutes = {
+  authorization: '/oauth2/v2.0/authorize',
+  token: '/oauth2/v2.0/token',
+  end_session: '/oauth2/v2.0/logout',
+  revocation: '/oauth2/v2.0/revoke',
+  jwks: '/discovery/v2.0/keys',
+  userinfo: '/openid/v2.0/userinfo',
+} as const;
+
+/** The pages oidc-provider renders itself, supplied by the web layer (escaped HTML strings). */
+export interface ProviderViews {
+  error(details: { error: string; description?: string }): string;
+  logoutConfirm(details: { formHtml: string; tenantName: string }): string;
+  loggedOut(details: { tenantName: string }): string;
+}
+
+export interface ProviderFactoryDeps {
+  store: Store;
+  clock: Clock;
+  keyVault: KeyVault;
+  baseUrl: string;
+  secret: Buffer;
+  views: ProviderViews;
+}
+
+export const issuerFor = (baseUrl: string, tenant: Tenant) => `${baseUrl}/${tenant.name}/v2.0`;
+
+/** Builds one tenant's oidc-provider instance from its current keys and settings. */
+export async function buildProvider(deps: ProviderFactoryDeps, tenant: Tenant): Promise<Provider> {
+  const { store, clock, keyVault, views } = deps;
+  const keys = await store.signingKeys.listLive(tenant.id, clock.now());
+  const active = keys.find((k) => k.status === 'active');
+  if (!active) throw new Error(`Tenant ${tenant.name} has no active signing key.`);
+  // The first key signs; retired keys are only published (key_ops verify) so old tokens still validate.
+  const jwks = await Promise.all(
+    [active, ...keys.filter((k) => k !== active)].map(async (k) => {
+      const jwk = await keyVault.decrypt(k);
+      return k.status === 'active' ? { ...jwk, use: 'sig' } : { ...jwk, key_ops: ['verify'] };
+    }),
+  );
+  const secure = deps.baseUrl.startsWith('https://');
+  const cookieKey = createHmac('sha256', deps.secret).update(`oidc-cookies:${tenant.id}`).digest('base64url');
+  const prefix = secure ? '__Secure-' : '';
+
+  const configuration: Configuration = {
+    adapter: createAdapterClass(tenant.id, store.oidcArtifacts, clock, async (clientId) => {
+      const app = await store.apps.findById(tenant.id, clientId as AppId);
+      return app ? (clientMetadata(app) as never) : undefined;
+    }),
+    async findAccount(_ctx, sub) {
+      const user = await store.users.findById(tenant.id, sub as UserId);
+      if (!user?.enabled) return undefined;
+      return { accountId: user.id, claims: async () => ({ ...userClaims(user, tenant), sub: user.id }) };
+    },
+    jwks: { keys: jwks as never },
+    claims: Object.fromEntries(Object.entries(scopeClaims).map(([scope, claims]) => [scope, [...claims]])),
+    scopes: ['openid', 'offline_access', 'email', 'profile'],
+    conformIdTokenClaims: false,
+    responseTypes: ['code'],
+    pkce: { required: () => true },
+    enabledJWA: { idTokenSigningAlgValues: ['RS256'], userinfoSigningAlgValues: ['RS256'] },
+    clientDefaults: { grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], id_token_signed_response_alg: 'RS256' },
+    routes: oidcRoutes,
+    interactions: { url: (_ctx, interaction) => `/${tenant.name}/interaction/${interaction.uid}` },
+    cookies: {
+      keys: [cookieKey],
+      names: { session: `${prefix}lk_session_${tenant.name}`, interaction: `${prefix}lk_interaction`, resume: `${prefix}lk_resume` },
+      long: { httpOnly: true, sameSite: 'lax', secure, signed: true },
+      short: { httpOnly: true, sameSite: 'lax', secure, signed: true },
+    },
+    features: {
+      devInteractions: { enabled: false },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx, form) => {
+          ctx.type = 'html';
+          ctx.body = views.logoutConfirm({ formHtml: form, tenantName: tenant.displayName });
+        },
+        postLogoutSuccessSource: async (ctx) => {
+          ctx.type = 'html';
+          ctx.body = views.loggedOut({ tenantName: tenant.displayName });
+        },
+      },
+    },
+    ttl: {
+      AccessToken: 60 * 60,
+      AuthorizationCode: 60,
+      IdToken: 60 * 60,
+      Interaction: 60 * 60,
+      Session: 24 * 60 * 60,
+      Grant: 90 * 24 * 60 * 60,
+      RefreshToken: 90 * 24 * 60 * 60,
+    },
+    rotateRefreshToken: true,
+    // Every app of a tenant is a first-party app of that tenant's owner, so consent is implied:
+    // the grant simply covers what the app asked for (see docs/security.md, "consent").
+    async loadExistingGrant(ctx: KoaContextWithOIDC) {
+      const { oidc } = ctx;
+      if (!oidc.session?.accountId || !oidc.client) return undefined;
+      const grantId = oidc.result?.consent?.grantId ?? oidc.session.grantIdFor(oidc.client.clientId);
+      const grant = (grantId && (await oidc.provider.Grant.find(grantId))) || new oidc.provider.Grant({ clientId: oidc.client.clientId, accountId: oidc.session.accountId });
+      const scope = oidc.params?.scope;
+      if (typeof scope === 'string') grant.addOIDCScope(scope);
+      await grant.save();
+      return grant;
+    },
+    async renderError(ctx, out) {
+      ctx.type = 'html';
+      ctx.body = views.error({ error: String(out.error), description: out.error_description ? String(out.error_description) : undefined });
+    },
+  };
+
+  const provider = new Provider(issuerFor(deps.baseUrl, tenant), configuration);
+  // Why: oidc-provider compares client secrets in the clear; we store only their SHA-256
+  // (see hashClientSecret), so the comparison hashes what the client sent first.
+  provider.Client.prototype.compareClientSecret = function compareHashed(this: { clientSecret?: string }, actual: string) {
+    const expected = Buffer.from(this.clientSecret ?? '');
+    const given = Buffer.from(hashClientSecret(actual));
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  };
+  return provider;
+}

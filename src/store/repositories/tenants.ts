@@ -1,0 +1,38 @@
+import { type Kysely, sql } from 'kysely';
+import type { TenantId } from '../../core/ids.ts';
+import type { TenantStore } from '../../core/ports.ts';
+import type { Tenant } from '../../core/tenants/tenant.ts';
+import type { Database, TenantsTable } from '../schema.ts';
+
+const toTenant = (r: TenantsTable): Tenant => ({
+  id: r.id as TenantId,
+  name: r.name,
+  displayName: r.display_name,
+  configVersion: Number(r.config_version),
+  createdAt: Number(r.created_at),
+});
+
+export function createTenantRepository(db: Kysely<Database>): TenantStore {
+  return {
+    async insert(t) {
+      await db
+        .insertInto('tenants')
+        .values({ id: t.id, name: t.name, display_name: t.displayName, config_version: t.configVersion, created_at: t.createdAt })
+        .execute();
+    },
+    async findById(id) {
+      const row = await db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toTenant(row);
+    },
+    async findByName(name) {
+      const row = await db.selectFrom('tenants').selectAll().where('name', '=', name).executeTakeFirst();
+      return row && toTenant(row);
+    },
+    async list() {
+      return (await db.selectFrom('tenants').selectAll().orderBy('name').execute()).map(toTenant);
+    },
+    async bumpConfigVersion(id) {
+      await db.updateTable('tenants').set({ config_version: sql`config_version + 1` }).where('id', '=', id).execute();
+    },
+  };
+}

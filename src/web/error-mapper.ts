@@ -1,0 +1,66 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { DomainError, type ErrorCode } from '../core/errors.ts';
+import { problemPage } from './pages/views/sign-in-views.tsx';
+
+/** The only place a domain error code becomes an HTTP status. */
+const STATUS: Record<ErrorCode, number> = {
+  invalid_credentials: 400,
+  invalid_email: 400,
+  invalid_input: 400,
+  email_taken: 409,
+  tenant_not_found: 404,
+  tenant_exists: 409,
+  invalid_tenant_name: 400,
+  app_not_found: 404,
+  user_not_found: 404,
+  invalid_redirect_uri: 400,
+  password_too_short: 400,
+  password_too_long: 400,
+  flow_not_found: 400,
+  flow_expired: 400,
+  flow_state_mismatch: 409,
+  csrf_mismatch: 403,
+  no_signing_key: 500,
+};
+
+export const statusFor = (code: ErrorCode): number => STATUS[code];
+
+const wantsHtml = (accept: string | undefined) => (accept ?? '').includes('text/html');
+
+/**
+ * Maps every error to a clear 4xx (or a logged 500 for our own bugs): domain errors by code,
+ * Fastify's own (validation, body too large, bad content type) by their status, as a page for
+ * browsers and JSON otherwise.
+ */
+export function installErrorMapper(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | DomainError, request, reply) => {
+    let status: number;
+    let code: string;
+    let message: string;
+    if (error instanceof DomainError) {
+      status = statusFor(error.code);
+      code = error.code;
+      message = error.message;
+    } else if (error.validation || (error.statusCode && error.statusCode >= 400 && error.statusCode < 500)) {
+      status = error.validation ? 400 : (error.statusCode ?? 400);
+      code = error.validation ? 'invalid_input' : (error.code ?? 'bad_request').toLowerCase();
+      message = error.validation ? `Invalid request: ${error.message}` : error.message;
+    } else {
+      request.log.error({ err: error }, 'unhandled error');
+      status = 500;
+      code = 'server_error';
+      message = 'Something went wrong on our side. Try again.';
+    }
+    reply.header('cache-control', 'no-store');
+    if (wantsHtml(request.headers.accept)) {
+      return reply.status(status).type('text/html; charset=utf-8').send(problemPage({ title: status >= 500 ? 'Server error' : 'Request problem', message }));
+    }
+    return reply.status(status).send({ error: { code, message } });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    if (wantsHtml(request.headers.accept)) {
+      return reply.status(404).type('text/html; charset=utf-8').send(problemPage({ title: 'Not found', message: 'There is no page at this address.' }));
+    }
+    return reply.status(404).send({ error: { code: 'not_found', message: 'Not found.' } });
+  });
+}

@@ -1,0 +1,37 @@
+import type { Child } from 'hono/jsx';
+
+/** The page frame every hosted page shares: one stylesheet, no script, a labelled main region. */
+export function Layout(props: { title: string; heading?: string; tenantName?: string; lang?: string; children?: Child }) {
+  return (
+    <html lang={props.lang ?? 'en'}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        <title>{props.tenantName ? `${props.title} · ${props.tenantName}` : props.title}</title>
+        <link rel="stylesheet" href="/static/latchkey.css" />
+      </head>
+      <body>
+        <main class="card" aria-labelledby="page-heading">
+          {props.tenantName ? <p class="tenant">{props.tenantName}</p> : null}
+          <h1 id="page-heading">{props.heading ?? props.title}</h1>
+          {props.children}
+        </main>
+      </body>
+    </html>
+  );
+}
+
+/** A form-level error, announced to screen readers. */
+export function ErrorMessage(props: { message?: string }) {
+  if (!props.message) return null;
+  return (
+    <p class="error" role="alert" id="form-error">
+      {props.message}
+    </p>
+  );
+}
+
+export function renderPage(node: unknown): string {
+  return `<!doctype html>${String(node)}`;
+}

@@ -1,0 +1,22 @@
+/** The one small stylesheet of the hosted pages (served at /static/latchkey.css, no inline styles). */
+export const stylesheet = `
+:root { --accent: #0f6cbd; --text: #1b1b1b; --muted: #5c5c5c; --error: #b10e1c; --bg: #f3f5f7; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--text); background: var(--bg); }
+.card { max-width: 440px; margin: 8vh auto; background: #fff; padding: 2rem 2.5rem; border-radius: 8px; box-shadow: 0 2px 8px rgba(0,0,0,.12); }
+.tenant { margin: 0 0 .25rem; color: var(--muted); font-size: .9rem; text-transform: uppercase; letter-spacing: .05em; }
+h1 { font-size: 1.5rem; margin: 0 0 1.25rem; font-weight: 600; }
+label { display: block; font-weight: 600; margin: 1rem 0 .25rem; }
+input[type=email], input[type=password], input[type=text] { width: 100%; padding: .6rem .7rem; font-size: 1rem; border: 1px solid #8a8a8a; border-radius: 4px; }
+input:focus-visible, button:focus-visible, a:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
+button { display: block; width: 100%; margin-top: 1.25rem; padding: .65rem; font-size: 1rem; font-weight: 600; color: #fff; background: var(--accent); border: 0; border-radius: 4px; cursor: pointer; }
+button.secondary { background: #fff; color: var(--accent); border: 1px solid var(--accent); }
+button.link { display: inline; width: auto; margin: 0 0 0 .5rem; padding: 0; background: none; color: var(--accent); font-weight: 400; text-decoration: underline; }
+.identity { display: flex; align-items: baseline; margin-bottom: .5rem; }
+.identity .email { font-weight: 600; word-break: break-all; }
+.links { margin: .75rem 0 0; }
+a { color: var(--accent); }
+.error { color: var(--error); background: #fde7e9; padding: .5rem .75rem; border-radius: 4px; }
+.detail { color: var(--muted); font-size: .9rem; }
+pre { background: var(--bg); padding: 1rem; overflow-x: auto; font-size: .85rem; }
+`;
