@@ -124,6 +124,24 @@ export async function buildProvider(deps: ProviderFactoryDeps, tenant: Tenant): 
   };
 
   const provider = new Provider(issuerFor(deps.baseUrl, tenant), configuration);
+  // Why: oidc-provider follows OIDC Core §11 to the letter and drops offline_access unless the
+  // request carries prompt=consent. Every Latchkey app is first-party, so consent is implied (as
+  // in Entra): a GET authorization request for offline_access without a prompt gets
+  // prompt=consent, and the hosted pages answer that consent prompt on the user's behalf.
+  provider.use(async (ctx, next) => {
+    if (ctx.method === 'GET' && ctx.path === oidcRoutes.authorization) {
+      const params = new URLSearchParams(ctx.querystring);
+      if (!params.has('prompt') && (params.get('scope') ?? '').split(' ').includes('offline_access')) {
+        params.set('prompt', 'consent');
+        // oidc-provider derives its mount path from originalUrl minus url: keep the two in step.
+        const req = ctx.req as typeof ctx.req & { originalUrl?: string };
+        const mountPath = req.originalUrl?.slice(0, req.originalUrl.indexOf(ctx.url)) ?? '';
+        ctx.querystring = params.toString();
+        req.originalUrl = `${mountPath}${ctx.url}`;
+      }
+    }
+    await next();
+  });
   // Why: oidc-provider compares client secrets in the clear; we store only their SHA-256
   // (see hashClientSecret), so the comparison hashes what the client sent first.
   provider.Client.prototype.compareClientSecret = function compareHashed(this: { clientSecret?: string }, actual: string) {

@@ -85,6 +85,8 @@ export async function signInPages(app: FastifyInstance, opts: { services: Servic
     if (!ctx) return problem(reply, 404, 'Not found', 'There is no such directory.');
     const details = await interaction(ctx, request, reply);
     if (!details) return expired(reply, ctx);
+    const signedIn = (details.session as { accountId?: string } | undefined)?.accountId;
+    if (details.prompt.name === 'consent' && signedIn) return complete(ctx, request, reply, signedIn, false);
     const flowId = (request.query as { flow?: unknown }).flow;
     if (typeof flowId === 'string' && flowId.length <= 64) {
       const flow = await signIn.load(ctx.tenant.id, flowId, ctx.uid).catch(() => undefined);
@@ -132,7 +134,21 @@ export async function signInPages(app: FastifyInstance, opts: { services: Servic
   async function finish(ctx: Ctx, flow: SignInFlow, request: FastifyRequest, reply: FastifyReply) {
     const accountId = flow.data.userId;
     if (!accountId) return expired(reply, ctx);
-    const redirectTo = await ctx.provider.interactionResult(request.raw, reply.raw, { login: { accountId, amr: ['pwd'] } }, { mergeWithLastSubmission: false });
+    return complete(ctx, request, reply, accountId, true);
+  }
+
+  /**
+   * Hands the result back to oidc-provider: the login (when the user just authenticated) and the
+   * consent, which is implied because every app of a tenant is first-party (see docs/security.md).
+   */
+  async function complete(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, accountId: string, login: boolean) {
+    const details = await ctx.provider.interactionDetails(request.raw, reply.raw);
+    const clientId = String(details.params.client_id ?? '');
+    const grantId = details.grantId;
+    const grant = (grantId && (await ctx.provider.Grant.find(grantId))) || new ctx.provider.Grant({ accountId, clientId });
+    if (typeof details.params.scope === 'string') grant.addOIDCScope(details.params.scope);
+    const result = { ...(login ? { login: { accountId, amr: ['pwd'] } } : {}), consent: { grantId: await grant.save() } };
+    const redirectTo = await ctx.provider.interactionResult(request.raw, reply.raw, result, { mergeWithLastSubmission: false });
     return reply.header('cache-control', 'no-store').redirect(redirectTo, 303);
   }
 
