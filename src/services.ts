@@ -1,7 +1,15 @@
+import { createHmac, hkdfSync } from 'node:crypto';
 import type { Config } from './config.ts';
 import { createAppService } from './core/apps/app-service.ts';
 import { createPasswordAuthenticator } from './core/credentials/password-authenticator.ts';
+import { createPasscodes } from './core/credentials/passcode.ts';
+import { createPasscodeSignInFlows } from './core/flows/passcode-sign-in.ts';
+import { createPasswordResetFlows } from './core/flows/password-reset.ts';
 import { createSignInFlows } from './core/flows/sign-in.ts';
+import { createSignUpFlows } from './core/flows/sign-up.ts';
+import { journeySettings } from './core/user-flows/journey-settings.ts';
+import type { AppId } from './core/ids.ts';
+import type { Tenant } from './core/tenants/tenant.ts';
 import type { Clock, CoreDeps, Random } from './core/ports.ts';
 import { createTenantService } from './core/tenants/tenant-service.ts';
 import { createUserFlowService } from './core/user-flows/user-flow-service.ts';
@@ -19,14 +27,17 @@ export async function createServices(config: Config, overrides: { clock?: Clock;
   const opened = openStore(config.databaseUrl);
   const migrations = await opened.migrate();
   const keyVault = createKeyVault(config.secret);
+  const macKey = Buffer.from(hkdfSync('sha256', config.secret, 'latchkey', 'passcode-mac', 32));
   const deps: CoreDeps = {
     store: opened.store,
     clock: overrides.clock ?? systemClock,
     random: overrides.random ?? cryptoRandom,
     hasher: createArgon2Hasher(config.argon2),
     keyFactory: keyVault.factory,
+    mac: (data) => createHmac('sha256', macKey).update(data, 'utf8').digest('base64url'),
   };
   const passwordAuthenticator = createPasswordAuthenticator(deps);
+  const passcodes = createPasscodes(deps);
   return {
     deps,
     dialect: opened.dialect as DialectName,
@@ -38,6 +49,11 @@ export async function createServices(config: Config, overrides: { clock?: Clock;
     userFlows: createUserFlowService(deps),
     passwordAuthenticator,
     signIn: createSignInFlows(deps, passwordAuthenticator),
+    passwordReset: createPasswordResetFlows(deps, passcodes),
+    signUp: createSignUpFlows(deps, passcodes),
+    passcodeSignIn: createPasscodeSignInFlows(deps, passcodes),
+    /** What the hosted pages may offer for an app (user flow + policies). */
+    journeySettings: (tenant: Tenant, appId: AppId | null) => journeySettings(deps.store, tenant, appId),
     close: () => opened.store.close(),
   };
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import type { Clock, Random } from './core/ports.ts';
 
 /** The real clock and CSPRNG, injected into the core (tests pass their own). */
@@ -7,4 +7,5 @@ export const systemClock: Clock = { now: () => Date.now() };
 export const cryptoRandom: Random = {
   id: () => randomBytes(16).toString('base64url'),
   token: (bytes) => randomBytes(bytes).toString('base64url'),
+  digits: (length) => Array.from({ length }, () => randomInt(10)).join(''),
 };

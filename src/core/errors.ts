@@ -21,6 +21,16 @@ export const ErrorCode = {
   flow_state_mismatch: 'This step is not available now. Start again.',
   csrf_mismatch: 'Your session has expired. Reload the page and try again.',
   no_signing_key: 'The tenant has no signing key.',
+  invalid_passcode: 'That code is wrong or has expired. Check the code and try again.',
+  too_many_attempts: 'Too many wrong codes. Start again to get a new code.',
+  too_many_sends: 'Too many codes were sent. Start again later.',
+  resend_too_soon: 'Wait a few seconds before asking for another code.',
+  password_mismatch: 'The passwords do not match.',
+  password_recently_used: 'Choose a password you have not used before.',
+  method_not_available: 'This sign-in method is not available.',
+  sign_up_not_allowed: 'Sign-up is not available for this app.',
+  attribute_required: 'Fill in every required field.',
+  attribute_invalid: 'One of the values is not valid.',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCode;

@@ -5,6 +5,8 @@
 import type { App } from './apps/app.ts';
 import type { SignInEvent } from './audit/sign-in-event.ts';
 import type { Flow } from './flows/flow.ts';
+import type { PolicyOverrides } from './policies/tenant-policies.ts';
+import type { OutgoingMail } from './mail/outgoing-mail.ts';
 import type { AppId, FlowId, GroupId, TenantId, UserFlowId, UserId } from './ids.ts';
 import type { SigningKey } from './tenants/signing-key.ts';
 import type { Tenant } from './tenants/tenant.ts';
@@ -21,6 +23,8 @@ export interface Random {
   id(): string;
   /** `bytes` CSPRNG bytes, base64url-encoded. */
   token(bytes: number): string;
+  /** `length` uniformly random decimal digits from a CSPRNG. */
+  digits(length: number): string;
 }
 
 export interface PasswordHasher {
@@ -36,6 +40,7 @@ export interface TenantStore {
   findById(id: TenantId): Promise<Tenant | undefined>;
   findByName(name: string): Promise<Tenant | undefined>;
   list(): Promise<Tenant[]>;
+  setPolicies(id: TenantId, policies: PolicyOverrides): Promise<void>;
   /** Atomically increments configVersion. */
   bumpConfigVersion(id: TenantId): Promise<void>;
 }
@@ -123,6 +128,77 @@ export interface SignInLogStore {
   list(tenantId: TenantId, limit: number): Promise<SignInEvent[]>;
 }
 
+export type PasscodePurpose = 'password_reset' | 'sign_up' | 'sign_in';
+
+/** The one live passcode of a flow. Counters survive a resend; the code hash does not. */
+export interface PasscodeRecord {
+  flowId: FlowId;
+  tenantId: TenantId;
+  purpose: PasscodePurpose;
+  codeHash: string;
+  expiresAt: number;
+  failedAttempts: number;
+  sends: number;
+  lastSentAt: number;
+  consumedAt: number | null;
+}
+
+export interface PasscodeStore {
+  find(flowId: FlowId): Promise<PasscodeRecord | undefined>;
+  /** Stores the flow's first code. */
+  insert(record: PasscodeRecord): Promise<void>;
+  /** Replaces the code (a resend): new hash and expiry, sends + 1; failedAttempts unchanged. */
+  replaceCode(flowId: FlowId, codeHash: string, expiresAt: number, sentAt: number): Promise<void>;
+  /**
+   * Atomically marks the flow's code used if `codeHash` matches, it is unexpired at `now`, unused,
+   * and fewer than `maxAttempts` wrong tries were made. Under concurrent calls exactly one caller
+   * gets `true`.
+   */
+  consume(flowId: FlowId, codeHash: string, now: number, maxAttempts: number): Promise<boolean>;
+  /** Atomically adds one failed attempt and returns the new count. */
+  recordFailure(flowId: FlowId): Promise<number>;
+}
+
+/** One entry of the audit log: an admin change or a self-service change (reset, sign-up). */
+export interface AuditEvent {
+  tenantId: TenantId;
+  at: number;
+  /** Who did it: `user:<id>`, `admin:<id>`, `cli`, `anonymous`. */
+  actor: string;
+  action: string;
+  target: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface AuditLogStore {
+  append(event: AuditEvent): Promise<void>;
+  list(tenantId: TenantId, limit: number): Promise<AuditEvent[]>;
+}
+
+/** A mail waiting in the outbox, as the delivery worker sees it. */
+export interface QueuedMail extends OutgoingMail {
+  attempts: number;
+}
+
+/**
+ * The transactional outbox. `enqueue` runs inside the caller's transaction, so a mail exists
+ * exactly when the state it reports was committed. Delivery is at-least-once.
+ */
+export interface OutboxStore {
+  enqueue(mail: OutgoingMail): Promise<void>;
+  /**
+   * Leases up to `limit` mails due at `now` for `leaseMs` (so another node or a retry after a
+   * crash can take them once the lease ends). Leased mails are not handed out again meanwhile.
+   */
+  claimDue(now: number, limit: number, leaseMs: number): Promise<QueuedMail[]>;
+  /** Marks a mail delivered and erases its parameters (a passcode must not outlive its mail). */
+  markSent(id: string, at: number): Promise<void>;
+  /** Records a failed attempt; the mail is due again at `retryAt`. */
+  markFailed(id: string, error: string, retryAt: number): Promise<void>;
+  /** Mails not yet delivered (for /ready diagnostics and tests). */
+  pendingCount(): Promise<number>;
+}
+
 /** Everything persistent, as one unit that can run a transaction. */
 export interface Store {
   tenants: TenantStore;
@@ -135,6 +211,9 @@ export interface Store {
   flows: FlowStore;
   oidcArtifacts: OidcArtifactStore;
   signInLog: SignInLogStore;
+  outbox: OutboxStore;
+  passcodes: PasscodeStore;
+  auditLog: AuditLogStore;
   /** Runs `fn` in one database transaction; the Store it gets sees and writes inside it. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /** Throws if the database cannot be reached. */
@@ -154,4 +233,6 @@ export interface CoreDeps {
   random: Random;
   hasher: PasswordHasher;
   keyFactory: SigningKeyFactory;
+  /** Keyed hash (HMAC-SHA-256 under a key derived from the master secret), base64url. */
+  mac(data: string): string;
 }

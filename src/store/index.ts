@@ -7,6 +7,9 @@ import { migrateToLatest } from './migrate.ts';
 import { createAppRepository } from './repositories/apps.ts';
 import { createFlowRepository } from './repositories/flows.ts';
 import { createGroupRepository } from './repositories/groups.ts';
+import { createOutboxRepository } from './repositories/outbox.ts';
+import { createPasscodeRepository } from './repositories/passcodes.ts';
+import { createAuditLogRepository } from './repositories/audit-log.ts';
 import { createOidcArtifactRepository } from './repositories/oidc-artifacts.ts';
 import { createPasswordRepository } from './repositories/passwords.ts';
 import { createSignInLogRepository } from './repositories/sign-in-log.ts';
@@ -28,6 +31,9 @@ function repositories(db: Kysely<Database>) {
     flows: createFlowRepository(db),
     oidcArtifacts: createOidcArtifactRepository(db),
     signInLog: createSignInLogRepository(db),
+    outbox: createOutboxRepository(db),
+    passcodes: createPasscodeRepository(db),
+    auditLog: createAuditLogRepository(db),
   };
 }
 

@@ -8,6 +8,8 @@ export interface TenantsTable {
   display_name: string;
   config_version: number;
   created_at: number;
+  /** JSON: the tenant's policies (auth methods, passcode…); {} means all defaults. */
+  policies: string;
 }
 
 export interface AppsTable {
@@ -113,6 +115,42 @@ export interface SignInLogTable {
   user_agent: string | null;
 }
 
+export interface OutboxTable {
+  id: string;
+  tenant_id: string;
+  recipient: string;
+  template: string;
+  locale: string;
+  params: string;
+  created_at: number;
+  attempts: number;
+  due_at: number;
+  sent_at: number | null;
+  last_error: string | null;
+}
+
+export interface PasscodesTable {
+  flow_id: string;
+  tenant_id: string;
+  purpose: string;
+  code_hash: string;
+  expires_at: number;
+  failed_attempts: number;
+  sends: number;
+  last_sent_at: number;
+  consumed_at: number | null;
+}
+
+export interface AuditLogTable {
+  id: string;
+  tenant_id: string;
+  at: number;
+  actor: string;
+  action: string;
+  target: string | null;
+  details: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   apps: AppsTable;
@@ -125,4 +163,7 @@ export interface Database {
   flows: FlowsTable;
   oidc_artifacts: OidcArtifactsTable;
   sign_in_log: SignInLogTable;
+  outbox: OutboxTable;
+  passcodes: PasscodesTable;
+  audit_log: AuditLogTable;
 }

@@ -21,6 +21,16 @@ const STATUS: Record<ErrorCode, number> = {
   flow_state_mismatch: 409,
   csrf_mismatch: 403,
   no_signing_key: 500,
+  invalid_passcode: 400,
+  too_many_attempts: 400,
+  too_many_sends: 429,
+  resend_too_soon: 429,
+  password_mismatch: 400,
+  password_recently_used: 400,
+  method_not_available: 400,
+  sign_up_not_allowed: 403,
+  attribute_required: 400,
+  attribute_invalid: 400,
 };
 
 export const statusFor = (code: ErrorCode): number => STATUS[code];

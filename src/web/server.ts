@@ -7,7 +7,11 @@ import { demoApp } from './demo/demo-app.ts';
 import { installErrorMapper } from './error-mapper.ts';
 import { healthRoutes } from './health.ts';
 import { oidcMount } from './oidc-mount.ts';
+import { createInteractionKit } from './pages/interaction-kit.ts';
+import { passcodeSignInPages } from './pages/passcode-sign-in.ts';
+import { passwordResetPages } from './pages/password-reset.ts';
 import { signInPages } from './pages/sign-in.ts';
+import { signUpPages } from './pages/sign-up.ts';
 import { installSecurityHeaders } from './security-headers.ts';
 import { stylesheet } from './static/stylesheet.ts';
 
@@ -37,7 +41,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(oidcMount, { providers: opts.providers });
   await app.register(async (pages) => {
     await pages.register(formbody, { bodyLimit: 16 * 1024 });
-    await pages.register(signInPages, { services: opts.services, providers: opts.providers });
+    const journey = { services: opts.services, kit: createInteractionKit(opts.providers) };
+    for (const plugin of [signInPages, passwordResetPages, signUpPages, passcodeSignInPages]) await pages.register(plugin, journey);
     if (opts.demo) await pages.register(demoApp, { baseUrl: opts.baseUrl, ...opts.demo });
   });
   app.get('/', async (_request, reply) => reply.redirect(opts.demo ? '/demo' : '/health', 302));

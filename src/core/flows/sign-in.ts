@@ -4,18 +4,14 @@ import { DomainError, type ErrorCode } from '../errors.ts';
 import type { AppId, FlowId, TenantId, UserId } from '../ids.ts';
 import type { CoreDeps } from '../ports.ts';
 import { parseEmail } from '../users/email.ts';
-import { type Flow, expectState } from './flow.ts';
+import { type Flow, type JourneyData, advance, expectState, loadJourney } from './flow.ts';
 
 /** The password sign-in journey; see flows.md for its diagram. */
 export const SignInState = ['awaiting_email', 'awaiting_password', 'completed'] as const;
 export type SignInState = (typeof SignInState)[number];
 
-export interface SignInData extends Record<string, unknown> {
-  /** The OIDC interaction this flow belongs to; a flow is only usable from that interaction. */
-  interactionUid: string;
+export interface SignInData extends JourneyData {
   appId: AppId | null;
-  /** Per-flow anti-CSRF token, echoed by every form of the journey. */
-  csrf: string;
   email?: string;
   /** The error to show on the next render of the current step. */
   error?: ErrorCode;
@@ -35,12 +31,7 @@ export interface RequestContext {
 export function createSignInFlows(deps: CoreDeps, passwords: PasswordAuthenticator) {
   const { store, clock, random } = deps;
 
-  async function save(flow: SignInFlow, changes: Partial<Pick<SignInFlow, 'state' | 'data'>>): Promise<SignInFlow> {
-    const next = { ...flow, ...changes, version: flow.version + 1 };
-    // A concurrent submit of the same step won the race: this one must not apply twice.
-    if (!(await store.flows.update(next))) throw new DomainError('flow_state_mismatch');
-    return next;
-  }
+  const save = (flow: SignInFlow, changes: Partial<Pick<SignInFlow, 'state' | 'data'>>) => advance(store.flows, flow, changes);
 
   async function start(input: { tenantId: TenantId; interactionUid: string; appId: AppId | null; loginHint?: string }): Promise<SignInFlow> {
     const now = clock.now();
@@ -65,13 +56,8 @@ export function createSignInFlows(deps: CoreDeps, passwords: PasswordAuthenticat
   }
 
   /** Loads a live sign-in flow of this tenant and interaction, or fails with flow_not_found/flow_expired. */
-  async function load(tenantId: TenantId, flowId: string, interactionUid: string): Promise<SignInFlow> {
-    const flow = await store.flows.find(flowId as FlowId);
-    if (!flow || flow.tenantId !== tenantId || flow.kind !== 'sign_in' || flow.data.interactionUid !== interactionUid) {
-      throw new DomainError('flow_not_found');
-    }
-    if (flow.expiresAt <= clock.now()) throw new DomainError('flow_expired');
-    return flow as SignInFlow;
+  function load(tenantId: TenantId, flowId: string, interactionUid: string): Promise<SignInFlow> {
+    return loadJourney<SignInFlow>(store.flows, clock.now(), 'sign_in', tenantId, flowId, interactionUid);
   }
 
   /** Email → password step. The email is not looked up here, so this step reveals nothing. */

@@ -11,7 +11,7 @@ export function createTenantService({ store, clock, random, keyFactory }: CoreDe
   async function create(name: string, displayName?: string): Promise<Tenant> {
     if (!isValidTenantName(name)) throw new DomainError('invalid_tenant_name');
     const now = clock.now();
-    const tenant: Tenant = { id: random.id() as TenantId, name, displayName: displayName?.trim() || name, configVersion: 1, createdAt: now };
+    const tenant: Tenant = { id: random.id() as TenantId, name, displayName: displayName?.trim() || name, configVersion: 1, createdAt: now, policies: {} };
     const key = await keyFactory.create(tenant.id, now);
     await store.transaction(async (tx) => {
       if (await tx.tenants.findByName(name)) throw new DomainError('tenant_exists');

@@ -1,4 +1,5 @@
 import type { TenantId } from '../ids.ts';
+import type { PolicyOverrides } from '../policies/tenant-policies.ts';
 
 /** A customer directory. `name` is its URL prefix (`/{name}`) and never changes. */
 export interface Tenant {
@@ -8,6 +9,8 @@ export interface Tenant {
   /** Bumped whenever something the OIDC provider is built from changes (keys), so nodes rebuild it. */
   configVersion: number;
   createdAt: number;
+  /** What the admin changed from the default policies (see resolvePolicies). */
+  policies: PolicyOverrides;
 }
 
 const TENANT_NAME = /^[a-z][a-z0-9-]{1,39}$/;

@@ -1,9 +1,13 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { init } from './0001_init.ts';
+import { outbox } from './0002_outbox.ts';
+import { passcodes } from './0003_passcodes.ts';
 
 /** Migrations in order; names are permanent once released. */
 const migrations: Record<string, Migration> = {
   '0001_init': init,
+  '0002_outbox': outbox,
+  '0003_passcodes': passcodes,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { TenantId } from '../../core/ids.ts';
+import type { PolicyOverrides } from '../../core/policies/tenant-policies.ts';
 import type { TenantStore } from '../../core/ports.ts';
 import type { Tenant } from '../../core/tenants/tenant.ts';
 import type { Database, TenantsTable } from '../schema.ts';
@@ -10,6 +11,7 @@ const toTenant = (r: TenantsTable): Tenant => ({
   displayName: r.display_name,
   configVersion: Number(r.config_version),
   createdAt: Number(r.created_at),
+  policies: JSON.parse(r.policies) as PolicyOverrides,
 });
 
 export function createTenantRepository(db: Kysely<Database>): TenantStore {
@@ -17,7 +19,7 @@ export function createTenantRepository(db: Kysely<Database>): TenantStore {
     async insert(t) {
       await db
         .insertInto('tenants')
-        .values({ id: t.id, name: t.name, display_name: t.displayName, config_version: t.configVersion, created_at: t.createdAt })
+        .values({ id: t.id, name: t.name, display_name: t.displayName, config_version: t.configVersion, created_at: t.createdAt, policies: JSON.stringify(t.policies) })
         .execute();
     },
     async findById(id) {
@@ -30,6 +32,9 @@ export function createTenantRepository(db: Kysely<Database>): TenantStore {
     },
     async list() {
       return (await db.selectFrom('tenants').selectAll().orderBy('name').execute()).map(toTenant);
+    },
+    async setPolicies(id, policies) {
+      await db.updateTable('tenants').set({ policies: JSON.stringify(policies) }).where('id', '=', id).execute();
     },
     async bumpConfigVersion(id) {
       await db.updateTable('tenants').set({ config_version: sql`config_version + 1` }).where('id', '=', id).execute();

@@ -6,12 +6,11 @@ export interface StepProps {
   flowId: string;
   csrf: string;
   error?: string;
-  /** Links of the journey; absent when the user flow does not offer them. */
-  forgotPasswordHref?: string;
+  /** Where "No account? Create one" leads; absent when the user flow does not allow sign-up. */
   signUpHref?: string;
 }
 
-function Hidden(props: { flowId: string; csrf: string }) {
+export function Hidden(props: { flowId: string; csrf: string }) {
   return (
     <>
       <input type="hidden" name="flow" value={props.flowId} />
@@ -52,7 +51,16 @@ export function emailPage(props: StepProps & { email?: string }): string {
 }
 
 /** Step 2: Password → Sign in, with Forgot password? */
-export function passwordPage(props: StepProps & { email: string; changeEmailAction: string }): string {
+export function passwordPage(
+  props: StepProps & {
+    email: string;
+    changeEmailAction: string;
+    /** POST target of "Forgot password?" (it sends a code, so it is a form, not a link); absent when SSPR is off. */
+    forgotPasswordAction?: string;
+    /** POST target of "Sign in with a code instead"; absent unless the user flow allows passcode sign-in. */
+    useCodeAction?: string;
+  },
+): string {
   return renderPage(
     <Layout title="Enter password" tenantName={props.tenantName}>
       <form method="post" action={props.changeEmailAction} class="identity">
@@ -78,13 +86,28 @@ export function passwordPage(props: StepProps & { email: string; changeEmailActi
           aria-invalid={props.error ? 'true' : undefined}
           aria-describedby={props.error ? 'form-error' : undefined}
         />
-        {props.forgotPasswordHref ? (
+        {props.forgotPasswordAction ? (
           <p class="links">
-            <a href={props.forgotPasswordHref}>Forgot password?</a>
+            <button type="submit" form="forgot-password" class="link" formnovalidate>
+              Forgot password?
+            </button>
           </p>
         ) : null}
         <button type="submit">Sign in</button>
       </form>
+      {props.forgotPasswordAction ? (
+        <form id="forgot-password" method="post" action={props.forgotPasswordAction}>
+          <Hidden flowId={props.flowId} csrf={props.csrf} />
+        </form>
+      ) : null}
+      {props.useCodeAction ? (
+        <form method="post" action={props.useCodeAction}>
+          <Hidden flowId={props.flowId} csrf={props.csrf} />
+          <button type="submit" class="secondary">
+            Email me a one-time code instead
+          </button>
+        </form>
+      ) : null}
       {props.signUpHref ? (
         <p class="links">
           No account? <a href={props.signUpHref}>Create one</a>
