@@ -54,6 +54,8 @@ export async function createServices(config: Config, overrides: { clock?: Clock;
     passcodeSignIn: createPasscodeSignInFlows(deps, passcodes),
     /** What the hosted pages may offer for an app (user flow + policies). */
     journeySettings: (tenant: Tenant, appId: AppId | null) => journeySettings(deps.store, tenant, appId),
+    /** Runs `listener` after each commit that queued mail (the outbox worker's nudge). */
+    onMailQueued: opened.onMailQueued,
     close: () => opened.store.close(),
   };
 }

@@ -37,10 +37,35 @@ function repositories(db: Kysely<Database>) {
   };
 }
 
-function bind(db: Kysely<Database>, root: Kysely<Database>): Store {
+type Listener = () => void;
+
+/**
+ * Binds the repositories to `db`. Mail written to the outbox inside a transaction is announced to
+ * the listeners only after that transaction commits, so the worker never looks too early and a
+ * rolled-back passcode never announces a mail.
+ */
+function bind(db: Kysely<Database>, root: Kysely<Database>, listeners: Set<Listener>, pending: { mail: boolean } | null): Store {
+  const repos = repositories(db);
+  const announce = () => {
+    for (const listener of listeners) listener();
+  };
   return {
-    ...repositories(db),
-    transaction: (fn) => (db.isTransaction ? fn(bind(db, root)) : db.transaction().execute((trx) => fn(bind(trx, root)))),
+    ...repos,
+    outbox: {
+      ...repos.outbox,
+      async enqueue(mail) {
+        await repos.outbox.enqueue(mail);
+        if (pending) pending.mail = true;
+        else announce();
+      },
+    },
+    async transaction(fn) {
+      if (db.isTransaction) return fn(bind(db, root, listeners, pending));
+      const inner = { mail: false };
+      const result = await db.transaction().execute((trx) => fn(bind(trx, root, listeners, inner)));
+      if (inner.mail) announce();
+      return result;
+    },
     ping: async () => {
       await root.selectFrom('tenants').select('id').limit(1).execute();
     },
@@ -53,10 +78,13 @@ export interface OpenedStore {
   dialect: DialectName;
   /** Applies pending migrations; returns their names. */
   migrate(): Promise<string[]>;
+  /** Calls `listener` whenever mail was committed to the outbox by this process. */
+  onMailQueued(listener: Listener): void;
 }
 
 /** Opens the store at `url` (sqlite:… or postgres://…). Call `migrate()` before first use. */
 export function openStore(url: string): OpenedStore {
   const { db, dialect } = openDatabase(url);
-  return { store: bind(db, db), dialect, migrate: () => migrateToLatest(db) };
+  const listeners = new Set<Listener>();
+  return { store: bind(db, db, listeners, null), dialect, migrate: () => migrateToLatest(db), onMailQueued: (listener) => listeners.add(listener) };
 }
