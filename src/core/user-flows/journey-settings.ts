@@ -26,7 +26,10 @@ export interface JourneySettings {
 export async function journeySettings(store: Store, tenant: Tenant, appId: AppId | null): Promise<JourneySettings> {
   const app = appId ? await store.apps.findById(tenant.id, appId) : undefined;
   const userFlow = app?.userFlowId ? await store.userFlows.findById(tenant.id, app.userFlowId) : undefined;
-  const policies = resolvePolicies(tenant.policies);
+  // Policies are read fresh (not from the caller's possibly cached tenant) so an admin's change
+  // applies to the very next page.
+  const current = (await store.tenants.findById(tenant.id)) ?? tenant;
+  const policies = resolvePolicies(current.policies);
   const methods = userFlow?.methods ?? ['email_password'];
   const otpOn = emailOtpOffered(policies.authMethods);
   return {
