@@ -29,7 +29,8 @@ module.exports = {
       from: { path: '^src/', pathNot: '^src/cli/' },
       to: { path: '^src/app\\.ts$' },
     },
-    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    // Type-only cycles (an interface naming another's type) vanish at run time; value cycles may not.
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true, dependencyTypesNot: ['type-only'] } },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -1,4 +1,4 @@
-import { type PasscodeDelivery, type Passcodes } from '../credentials/passcode.ts';
+import type { PasscodeDelivery, Passcodes } from '../credentials/passcode.ts';
 import { normalizePassword } from '../credentials/password-policy.ts';
 import { DomainError, type ErrorCode } from '../errors.ts';
 import type { AppId, FlowId, TenantId, UserId } from '../ids.ts';

@@ -44,7 +44,10 @@ export async function demoApp(app: FastifyInstance, opts: DemoAppOptions): Promi
 
   app.get('/demo', async (request, reply) => {
     const session = read<{ claims: Record<string, unknown> }>(request.cookies[SESSION_COOKIE], reply);
-    return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(demoPage({ claims: session?.claims }));
+    return reply
+      .header('cache-control', 'no-store')
+      .type('text/html; charset=utf-8')
+      .send(demoPage({ claims: session?.claims }));
   });
 
   app.post('/demo/login', async (_request, reply) => {
@@ -79,7 +82,8 @@ export async function demoApp(app: FastifyInstance, opts: DemoAppOptions): Promi
       return reply.redirect('/demo', 303);
     } catch (error) {
       request.log.warn({ err: error }, 'demo app sign-in failed');
-      const message = error instanceof client.AuthorizationResponseError ? error.error_description ?? error.error : 'The sign-in response could not be verified.';
+      const message =
+        error instanceof client.AuthorizationResponseError ? (error.error_description ?? error.error) : 'The sign-in response could not be verified.';
       return reply.status(400).send(demoPage({ error: `Sign-in failed: ${message}` }));
     }
   });

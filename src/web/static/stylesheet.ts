@@ -11,12 +11,13 @@ input[type=email], input[type=password], input[type=text] { width: 100%; padding
 input:focus-visible, button:focus-visible, a:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 button { display: block; width: 100%; margin-top: 1.25rem; padding: .65rem; font-size: 1rem; font-weight: 600; color: #fff; background: var(--accent); border: 0; border-radius: 4px; cursor: pointer; }
 button.secondary { background: #fff; color: var(--accent); border: 1px solid var(--accent); }
-button.link { display: inline; width: auto; margin: 0 0 0 .5rem; padding: 0; background: none; color: var(--accent); font-weight: 400; text-decoration: underline; }
-.identity { display: flex; align-items: baseline; margin-bottom: .5rem; }
-.identity .email { font-weight: 600; word-break: break-all; }
+button.link { display: inline; width: auto; margin: 0; padding: 0; background: none; color: var(--accent); font-weight: 400; text-align: left; text-decoration: underline; white-space: nowrap; }
+.identity { display: flex; flex-wrap: wrap; align-items: baseline; column-gap: .75rem; margin-bottom: .5rem; }
+.identity .email { font-weight: 600; overflow-wrap: anywhere; }
 .links { margin: .75rem 0 0; }
 a { color: var(--accent); }
 .error { color: var(--error); background: #fde7e9; padding: .5rem .75rem; border-radius: 4px; }
 .detail { color: var(--muted); font-size: .9rem; }
-pre { background: var(--bg); padding: 1rem; overflow-x: auto; font-size: .85rem; }
+pre { background: var(--bg); padding: 1rem; white-space: pre-wrap; overflow-wrap: anywhere; font-size: .85rem; }
+@media (max-width: 480px) { .card { margin: 0; min-height: 100vh; padding: 1.5rem 1.25rem; border-radius: 0; box-shadow: none; } }
 `;

@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
 
-/** The page frame every hosted page shares: one stylesheet, no script, a labelled main region. */
+/** The page frame every hosted page shares: one stylesheet, no script, one main region. */
 export function Layout(props: { title: string; heading?: string; tenantName?: string; lang?: string; children?: Child }) {
   return (
     <html lang={props.lang ?? 'en'}>
@@ -9,10 +9,14 @@ export function Layout(props: { title: string; heading?: string; tenantName?: st
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
         <title>{props.tenantName ? `${props.title} · ${props.tenantName}` : props.title}</title>
+        {/* No icon yet: an empty one stops browsers fetching /favicon.ico (a 404 on every page). */}
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/static/latchkey.css" />
       </head>
       <body>
-        <main class="card" aria-labelledby="page-heading">
+        {/* One unnamed main landmark: naming it after the heading ("Enter password") would make the
+            landmark answer to the field's label ("Password") for voice control and test tools. */}
+        <main class="card">
           {props.tenantName ? <p class="tenant">{props.tenantName}</p> : null}
           <h1 id="page-heading">{props.heading ?? props.title}</h1>
           {props.children}
