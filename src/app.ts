@@ -1,8 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { pino } from 'pino';
-import type { Config } from './config.ts';
+import { type Config, ConfigError } from './config.ts';
 import type { AppId } from './core/ids.ts';
 import type { Clock, Random } from './core/ports.ts';
+import { type MailDelivery, createMailDelivery } from './mail/mail-delivery.ts';
 import { createProviderCache } from './oidc/provider-cache.ts';
 import { DEMO_CLIENT_ID, DEMO_TENANT, type DemoSeed, seedDemo } from './seed-demo.ts';
 import { type Services, createServices } from './services.ts';
@@ -23,6 +24,8 @@ export interface Latchkey {
   url: string;
   services: Services;
   seed: DemoSeed;
+  /** Outbox delivery: `nudge()` after committing mail; `devMailbox` when there is no SMTP. */
+  mail: Pick<MailDelivery, 'nudge' | 'worker' | 'devMailbox'>;
   close(): Promise<void>;
 }
 
@@ -31,6 +34,10 @@ export async function startLatchkey(config: Config, options: StartOptions = {}):
   const startedAt = performance.now();
   const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  // Mail: without SMTP, passcodes would only reach the in-memory dev mailbox, so production refuses to start.
+  if (config.production && !config.smtpUrl) {
+    throw new ConfigError('LATCHKEY_SMTP_URL is not set: production needs an SMTP server to send passcodes (the dev mailbox is for development only).');
+  }
   if (config.secretGenerated) {
     logger.warn('LATCHKEY_SECRET is not set: generated a master key into the data directory. Set LATCHKEY_SECRET in production and keep it safe.');
   }
@@ -47,6 +54,17 @@ export async function startLatchkey(config: Config, options: StartOptions = {}):
     secret: config.secret,
     views: oidcViews,
   });
+  const mail = createMailDelivery({
+    smtpUrl: config.smtpUrl,
+    from: config.smtpFrom,
+    otpOrigin: config.baseUrl,
+    outbox: services.deps.store.outbox,
+    tenants: services.deps.store.tenants,
+    clock: services.deps.clock,
+    logger: logger.child({ component: 'mail' }),
+    print,
+  });
+  if (mail.devMailbox) logger.warn(`LATCHKEY_SMTP_URL is not set: mail is kept in memory at ${config.baseUrl}/dev/mailbox and never sent (development only).`);
   const server = await buildServer({
     services,
     providers,
@@ -54,9 +72,16 @@ export async function startLatchkey(config: Config, options: StartOptions = {}):
     baseUrl: config.baseUrl,
     cookieSecret: createHmac('sha256', config.secret).update('web-cookies').digest(),
     demo: demoApp ? { tenantName: DEMO_TENANT, clientId: demoApp.id } : undefined,
+    devMailbox: mail.devMailbox,
   });
   await services.passwordAuthenticator.warmUp();
-  await server.listen({ port: config.port, host: config.host });
+  try {
+    await server.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await mail.worker.stop();
+    await services.close();
+    throw error;
+  }
   const address = server.server.address();
   const url = typeof address === 'object' && address ? `http://${config.host}:${address.port}` : config.baseUrl;
 
@@ -67,6 +92,7 @@ export async function startLatchkey(config: Config, options: StartOptions = {}):
     );
   }, SWEEP_INTERVAL_MS);
   sweep.unref();
+  mail.worker.start();
 
   logger.info({ url, baseUrl: config.baseUrl, database: services.dialect, readyMs: Math.round(performance.now() - startedAt) }, 'Latchkey is ready');
   print(`Latchkey is ready at ${config.baseUrl} (database: ${services.dialect})`);
@@ -74,16 +100,22 @@ export async function startLatchkey(config: Config, options: StartOptions = {}):
     print(`  Demo app:        ${config.baseUrl}/demo`);
     print(`  Demo discovery:  ${config.baseUrl}/${DEMO_TENANT}/v2.0/.well-known/openid-configuration`);
   }
+  if (mail.devMailbox) print(`  Dev mailbox:     ${config.baseUrl}/dev/mailbox`);
   if (seed.demoUser) print(`  Demo user:       ${seed.demoUser.email} / ${seed.demoUser.password}   (shown once)`);
 
   return {
     url,
     services,
     seed,
+    mail: { nudge: mail.nudge, worker: mail.worker, devMailbox: mail.devMailbox },
     async close() {
       clearInterval(sweep);
-      await server.close();
-      await services.close();
+      try {
+        await server.close();
+        await mail.close();
+      } finally {
+        await services.close();
+      }
     },
   };
 }

@@ -14,8 +14,13 @@ const schema = z.object({
   LATCHKEY_DATABASE_URL: z
     .string()
     .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:<path> or postgres://…')
-    .default('sqlite:./data/latchkey.db')
-    .describe('Database: sqlite:<path> (embedded default) or postgres://user@host/db.'),
+    .optional()
+    .describe('Database: sqlite:<path> or postgres://user@host/db; default sqlite:$LATCHKEY_DATA_DIR/latchkey.db.'),
+  LATCHKEY_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, 'must be redis://… or rediss://…')
+    .optional()
+    .describe('Redis for shared rate-limit and lockout counters; unset = the database (PostgreSQL) or memory (SQLite).'),
   LATCHKEY_SECRET: z.string().min(32, 'must be at least 32 characters').optional().describe('Master key for cookie signing and key encryption; generated into the data dir if unset.'),
   LATCHKEY_DATA_DIR: z.string().default('./data').describe('Where the generated master key (and the default SQLite file) live.'),
   LATCHKEY_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be smtp:// or smtps://').optional().describe('SMTP server for outgoing mail; unset = dev mailbox.'),
@@ -36,6 +41,7 @@ export interface Config {
   /** Without a trailing slash. */
   baseUrl: string;
   databaseUrl: string;
+  redisUrl: string | undefined;
   /** 32+ bytes of key material. */
   secret: Buffer;
   /** True when the secret was generated just now (start-up warns). */
@@ -79,7 +85,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: c.PORT,
     host: c.HOST,
     baseUrl: (c.LATCHKEY_BASE_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
-    databaseUrl: c.LATCHKEY_DATABASE_URL,
+    databaseUrl: c.LATCHKEY_DATABASE_URL ?? `sqlite:${c.LATCHKEY_DATA_DIR}/latchkey.db`,
+    redisUrl: c.LATCHKEY_REDIS_URL,
     secret,
     secretGenerated: generated,
     smtpUrl: c.LATCHKEY_SMTP_URL,

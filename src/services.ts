@@ -14,6 +14,7 @@ import type { Clock, CoreDeps, Random } from './core/ports.ts';
 import { createTenantService } from './core/tenants/tenant-service.ts';
 import { createUserFlowService } from './core/user-flows/user-flow-service.ts';
 import { createUserService } from './core/users/user-service.ts';
+import { createCounters } from './counters/index.ts';
 import { createKeyVault } from './oidc/key-vault.ts';
 import { createArgon2Hasher } from './passwords/argon2-hasher.ts';
 import { type DialectName, openStore } from './store/index.ts';
@@ -28,12 +29,14 @@ export async function createServices(config: Config, overrides: { clock?: Clock;
   const migrations = await opened.migrate();
   const keyVault = createKeyVault(config.secret);
   const macKey = Buffer.from(hkdfSync('sha256', config.secret, 'latchkey', 'passcode-mac', 32));
+  const counters = await createCounters({ databaseUrl: config.databaseUrl, redisUrl: config.redisUrl });
   const deps: CoreDeps = {
     store: opened.store,
     clock: overrides.clock ?? systemClock,
     random: overrides.random ?? cryptoRandom,
     hasher: createArgon2Hasher(config.argon2),
     keyFactory: keyVault.factory,
+    counters: counters.counters,
     mac: (data) => createHmac('sha256', macKey).update(data, 'utf8').digest('base64url'),
   };
   const passwordAuthenticator = createPasswordAuthenticator(deps);
@@ -56,7 +59,10 @@ export async function createServices(config: Config, overrides: { clock?: Clock;
     journeySettings: (tenant: Tenant, appId: AppId | null) => journeySettings(deps.store, tenant, appId),
     /** Runs `listener` after each commit that queued mail (the outbox worker's nudge). */
     onMailQueued: opened.onMailQueued,
-    close: () => opened.store.close(),
+    async close() {
+      await counters.close();
+      await opened.store.close();
+    },
   };
 }
 

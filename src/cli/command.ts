@@ -10,6 +10,8 @@ export interface OptionSpec {
   type: 'string' | 'boolean';
   /** Placeholder for the value in help, e.g. `URI`. */
   value?: string;
+  /** A one-letter alias, e.g. `h` for `-h`. */
+  short?: string;
   /** May be given more than once; the values arrive as a list. */
   multiple?: boolean;
   /** Checked before the command runs; a missing one is a usage error (exit 2). */
@@ -46,9 +48,24 @@ export interface CommandContext {
   readStdin(): Promise<string>;
 }
 
-/** Bad command line: printed with the command's usage, exit code 2. */
-export class UsageError extends Error {
+/** A failure the CLI expects and explains itself: printed as `error <code>: <message>`, no stack. */
+export class CliError extends Error {
+  override name = 'CliError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+/** Bad command line: printed with a pointer to the command's help, exit code 2. */
+export class UsageError extends CliError {
   override name = 'UsageError';
+  constructor(message: string) {
+    super('usage', message, 2);
+  }
 }
 
 /** The values parseArgs returns, before we narrow them. */
@@ -109,10 +126,11 @@ export function checkArgs(values: RawValues, positionals: readonly string[], com
 /** The global options every command accepts. */
 export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   json: { type: 'boolean', help: 'Machine-readable output: one JSON document on stdout; errors as JSON on stderr.' },
-  help: { type: 'boolean', help: 'Show this help.' },
+  help: { type: 'boolean', short: 'h', help: 'Show this help.' },
 };
 
-const optionLabel = (name: string, spec: OptionSpec) => (spec.type === 'string' ? `--${name} ${spec.value ?? 'VALUE'}` : `--${name}`);
+const optionLabel = (name: string, spec: OptionSpec) =>
+  `${spec.short ? `-${spec.short}, ` : ''}--${name}${spec.type === 'string' ? ` ${spec.value ?? 'VALUE'}` : ''}`;
 
 /** The full `--help` text of a command. */
 export function commandHelp(path: string, command: Command): string[] {

@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 /**
  * Where a command's words go. Results go to stdout (one JSON document with --json, aligned text
  * otherwise); notes and errors go to stderr, so a script that parses stdout never sees them.
+ * JSON is written on one line so `serve --json` stays line-delimited next to the server's logs.
  */
 export interface Output {
   readonly json: boolean;
@@ -26,7 +27,7 @@ export function createOutput(json: boolean, streams: Streams = { stdout: process
   return {
     json,
     result(data, human) {
-      if (json) write(streams.stdout, [JSON.stringify(data, null, 2)]);
+      if (json) write(streams.stdout, [JSON.stringify(data)]);
       else write(streams.stdout, human);
     },
     note(line) {

@@ -31,6 +31,9 @@ export const ErrorCode = {
   sign_up_not_allowed: 'Sign-up is not available for this app.',
   attribute_required: 'Fill in every required field.',
   attribute_invalid: 'One of the values is not valid.',
+  rate_limited: 'Too many requests. Wait a moment and try again.',
+  password_blocked: 'This password is too common or too easy to guess. Choose another one.',
+  password_too_simple: 'Use at least three of: lower-case letters, upper-case letters, digits, symbols.',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCode;
@@ -40,6 +43,8 @@ export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
     readonly detail?: string,
+    /** Facts a front door may need to answer (e.g. when a rate-limited client may retry). */
+    readonly meta: { retryAfterMs?: number } = {},
   ) {
     super(detail ?? ErrorCode[code]);
     this.name = 'DomainError';

@@ -36,6 +36,7 @@ export interface PasswordHasher {
 }
 
 export interface TenantStore {
+  /** Throws DomainError('tenant_exists') if the name is taken. */
   insert(tenant: Tenant): Promise<void>;
   findById(id: TenantId): Promise<Tenant | undefined>;
   findByName(name: string): Promise<Tenant | undefined>;
@@ -221,6 +222,28 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** A count of hits of one key within a fixed window. */
+export interface WindowCount {
+  /** Hits in the current window (0 when the key has none). */
+  count: number;
+  /** Milliseconds until the current window ends (0 when the key has none). */
+  resetInMs: number;
+}
+
+/**
+ * Shared counters for rate limits, lockout and attempt caps. Implementations (memory for one
+ * node; PostgreSQL or Redis for several) must make `hit` atomic across every node that shares
+ * them, so an attacker gets one budget, not one per node.
+ */
+export interface Counters {
+  /** Adds one hit to `key`; a key's window starts at its first hit and lasts `windowMs`. */
+  hit(key: string, windowMs: number): Promise<WindowCount>;
+  /** Reads `key` without counting. */
+  peek(key: string): Promise<WindowCount>;
+  /** Forgets `key` (e.g. a success resets consecutive failures). */
+  reset(key: string): Promise<void>;
+}
+
 /** Makes a fresh signing key for a tenant (private part encrypted under the master key). */
 export interface SigningKeyFactory {
   create(tenantId: TenantId, now: number): Promise<SigningKey>;
@@ -233,6 +256,7 @@ export interface CoreDeps {
   random: Random;
   hasher: PasswordHasher;
   keyFactory: SigningKeyFactory;
+  counters: Counters;
   /** Keyed hash (HMAC-SHA-256 under a key derived from the master secret), base64url. */
   mac(data: string): string;
 }

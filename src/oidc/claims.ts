@@ -37,6 +37,9 @@ export function clientMetadata(app: App): Record<string, unknown> {
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     id_token_signed_response_alg: 'RS256',
+    // Why: without it auth_time appears only when max_age or prompt=login asked for it, so an app
+    // cannot compare the auth_time of two ID tokens to see that a re-authentication happened.
+    require_auth_time: true,
     ...(app.type === 'confidential' && app.secretHash !== null
       ? { token_endpoint_auth_method: 'client_secret_basic', client_secret: app.secretHash }
       : { token_endpoint_auth_method: 'none' }),

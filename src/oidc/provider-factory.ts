@@ -7,6 +7,7 @@ import type { Tenant } from '../core/tenants/tenant.ts';
 import { createAdapterClass } from './adapter.ts';
 import { clientMetadata, scopeClaims, userClaims } from './claims.ts';
 import type { KeyVault } from './key-vault.ts';
+import { allowLoopbackPortVariance } from './loopback-redirect.ts';
 
 /** Entra-shaped endpoint paths, relative to `/{tenant}`. */
 export const oidcRoutes = {
@@ -68,6 +69,9 @@ export async function buildProvider(deps: ProviderFactoryDeps, tenant: Tenant): 
     scopes: ['openid', 'offline_access', 'email', 'profile'],
     conformIdTokenClaims: false,
     responseTypes: ['code'],
+    // Only what app registrations can use: client_secret_jwt would need the secret in the clear
+    // (we keep a hash), and no app registers JWKS for private_key_jwt, so discovery must not offer them.
+    clientAuthMethods: ['client_secret_basic', 'none'],
     pkce: { required: () => true },
     enabledJWA: { idTokenSigningAlgValues: ['RS256'], userinfoSigningAlgValues: ['RS256'] },
     clientDefaults: { grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], id_token_signed_response_alg: 'RS256' },
@@ -81,6 +85,9 @@ export async function buildProvider(deps: ProviderFactoryDeps, tenant: Tenant): 
     },
     features: {
       devInteractions: { enabled: false },
+      // Why off: it is on by default and advertised in discovery at /{tenant}/request, a path
+      // oidc-mount does not serve. Turning it on means routing it under /oauth2/v2.0/ and testing it.
+      pushedAuthorizationRequests: { enabled: false },
       revocation: { enabled: true },
       userinfo: { enabled: true },
       rpInitiatedLogout: {
@@ -124,6 +131,20 @@ export async function buildProvider(deps: ProviderFactoryDeps, tenant: Tenant): 
   };
 
   const provider = new Provider(issuerFor(deps.baseUrl, tenant), configuration);
+  // Why: oidc-provider builds every URL it hands out (discovery endpoints, redirects) from the
+  // request's Host header and scheme, and refuses to set secure cookies on a plain-HTTP socket.
+  // Behind a TLS-terminating proxy that broke every authorization request with https base URLs
+  // (500) and advertised http:// endpoints; without a proxy a client could choose the host of the
+  // endpoints in discovery (a cached, poisoned document could send codes and secrets elsewhere).
+  // The public origin is configuration, so it is pinned here, whatever the client sent. (With
+  // proxy on, Koa's ctx.ip would trust X-Forwarded-For; nothing we enable reads it.)
+  const publicUrl = new URL(deps.baseUrl);
+  provider.proxy = true;
+  provider.use(async (ctx, next) => {
+    ctx.req.headers['x-forwarded-host'] = publicUrl.host;
+    ctx.req.headers['x-forwarded-proto'] = publicUrl.protocol.slice(0, -1);
+    await next();
+  });
   // Why: oidc-provider follows OIDC Core §11 to the letter and drops offline_access unless the
   // request carries prompt=consent. Every Latchkey app is first-party, so consent is implied (as
   // in Entra): a GET authorization request for offline_access without a prompt gets
@@ -149,5 +170,6 @@ export async function buildProvider(deps: ProviderFactoryDeps, tenant: Tenant): 
     const given = Buffer.from(hashClientSecret(actual));
     return expected.length === given.length && timingSafeEqual(expected, given);
   };
+  allowLoopbackPortVariance(provider);
   return provider;
 }

@@ -25,6 +25,9 @@ export function openDatabase(url: string): { db: Kysely<Database>; dialect: Dial
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
+    // An idle client can die (failover, admin restart); without a listener that error would crash
+    // the process. The pool replaces the client; the next query fails or succeeds on its own.
+    pool.on('error', (error) => process.emitWarning(`PostgreSQL idle client error: ${error.message}`));
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
   }
   throw new Error(`Unsupported database URL "${url}": use sqlite:<path> or postgres://…`);

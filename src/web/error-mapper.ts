@@ -31,6 +31,9 @@ const STATUS: Record<ErrorCode, number> = {
   sign_up_not_allowed: 403,
   attribute_required: 400,
   attribute_invalid: 400,
+  rate_limited: 429,
+  password_blocked: 400,
+  password_too_simple: 400,
 };
 
 export const statusFor = (code: ErrorCode): number => STATUS[code];
@@ -49,6 +52,7 @@ export function installErrorMapper(app: FastifyInstance): void {
     let message: string;
     if (error instanceof DomainError) {
       status = statusFor(error.code);
+      if (error.meta.retryAfterMs !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(error.meta.retryAfterMs / 1000))));
       code = error.code;
       message = error.message;
     } else if (error.validation || (error.statusCode && error.statusCode >= 400 && error.statusCode < 500)) {

@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ProviderCache } from '../oidc/provider-cache.ts';
 import type { Services } from '../services.ts';
 import { demoApp } from './demo/demo-app.ts';
+import { type DevMailboxSource, devMailboxRoutes } from './dev-mailbox.ts';
 import { installErrorMapper } from './error-mapper.ts';
 import { healthRoutes } from './health.ts';
 import { oidcMount } from './oidc-mount.ts';
@@ -23,6 +24,8 @@ export interface ServerOptions {
   cookieSecret: Buffer;
   /** The seeded demo app to serve at /demo, if any. */
   demo?: { tenantName: string; clientId: string };
+  /** The dev mailbox to serve at /dev/mailbox; given only in development without SMTP. */
+  devMailbox?: DevMailboxSource;
 }
 
 /** Builds the Fastify server; plugins are registered in this fixed order. */
@@ -45,6 +48,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     for (const plugin of [signInPages, passwordResetPages, signUpPages, passcodeSignInPages]) await pages.register(plugin, journey);
     if (opts.demo) await pages.register(demoApp, { baseUrl: opts.baseUrl, ...opts.demo });
   });
+  if (opts.devMailbox) await app.register(devMailboxRoutes, { mailbox: opts.devMailbox });
   app.get('/', async (_request, reply) => reply.redirect(opts.demo ? '/demo' : '/health', 302));
   return app;
 }

@@ -17,8 +17,8 @@ export interface NewApp {
   tenantId: TenantId;
   name: string;
   type: AppType;
-  redirectUris: string[];
-  postLogoutRedirectUris?: string[];
+  redirectUris: readonly string[];
+  postLogoutRedirectUris?: readonly string[];
   userFlowId?: UserFlowId | null;
   /** A fixed client_id (the seeded demo app); otherwise a random one is made. */
   id?: string;

@@ -2,7 +2,7 @@ import type { AppId, TenantId, UserId } from '../ids.ts';
 
 export type SignInOutcome = 'success' | 'failure';
 /** Reason codes of the sign-in log; stable, documented in docs/errors.md. */
-export type SignInReason = 'ok' | 'invalid_password' | 'unknown_user' | 'user_disabled' | 'no_password' | 'invalid_passcode';
+export type SignInReason = 'ok' | 'invalid_password' | 'unknown_user' | 'user_disabled' | 'no_password' | 'invalid_passcode' | 'locked';
 
 export interface SignInEvent {
   tenantId: TenantId;

@@ -3,6 +3,7 @@ import type { FlowId, TenantId } from '../ids.ts';
 import type { MailTemplate } from '../mail/outgoing-mail.ts';
 import type { CoreDeps, PasscodePurpose, Store } from '../ports.ts';
 import type { PasscodePolicy } from '../policies/passcode-policy.ts';
+import { createRateLimiter } from '../policies/rate-limits.ts';
 
 /** Who receives what when a code is (re)issued; `null` means nobody (unknown or ineligible address). */
 export interface PasscodeDelivery {
@@ -21,7 +22,8 @@ export type PasscodeCheck = 'ok' | 'invalid_passcode' | 'too_many_attempts';
  * purpose, single use, short-lived, attempt-limited. A resend replaces the code and keeps the
  * failed-attempt count. The code and its mail are written in one transaction (the outbox).
  */
-export function createPasscodes({ clock, random, mac }: Pick<CoreDeps, 'clock' | 'random' | 'mac'>) {
+export function createPasscodes({ clock, random, mac, counters }: Pick<CoreDeps, 'clock' | 'random' | 'mac' | 'counters'>) {
+  const limits = createRateLimiter(counters);
   const hashOf = (flowId: FlowId, purpose: PasscodePurpose, code: string) => mac(`passcode:${purpose}:${flowId}:${code}`);
 
   /**
@@ -30,10 +32,24 @@ export function createPasscodes({ clock, random, mac }: Pick<CoreDeps, 'clock' |
    */
   async function issue(
     tx: Store,
-    input: { tenantId: TenantId; flowId: FlowId; purpose: PasscodePurpose; policy: PasscodePolicy; delivery: PasscodeDelivery | null },
+    input: {
+      tenantId: TenantId;
+      flowId: FlowId;
+      purpose: PasscodePurpose;
+      policy: PasscodePolicy;
+      delivery: PasscodeDelivery | null;
+      /** The normalised address typed (counted whether or not it has an account) and the client's IP. */
+      address: string;
+      ip: string | null;
+    },
   ): Promise<void> {
     const now = clock.now();
     const { flowId, purpose, policy } = input;
+    await limits.enforceAll([
+      ['passcode_send_per_address', `${input.tenantId}:${input.address}`],
+      ['passcode_send_per_ip', input.ip],
+      ['passcode_send_per_tenant', input.tenantId],
+    ]);
     const existing = await tx.passcodes.find(flowId);
     if (existing && existing.sends >= policy.maxSends) throw new DomainError('too_many_sends');
     if (existing && now - existing.lastSentAt < policy.resendCooldownMs) throw new DomainError('resend_too_soon');
@@ -64,7 +80,8 @@ export function createPasscodes({ clock, random, mac }: Pick<CoreDeps, 'clock' |
   }
 
   /** Checks a typed code; one conditional update decides, so a code can win only once. */
-  async function check(store: Store, flowId: FlowId, purpose: PasscodePurpose, typed: string, policy: PasscodePolicy): Promise<PasscodeCheck> {
+  async function check(store: Store, flowId: FlowId, purpose: PasscodePurpose, typed: string, policy: PasscodePolicy, ip: string | null): Promise<PasscodeCheck> {
+    if (ip) await limits.enforce('passcode_check_per_ip', ip);
     const code = typed.replace(/\s+/g, '');
     if (/^\d{1,16}$/.test(code) && (await store.passcodes.consume(flowId, hashOf(flowId, purpose, code), clock.now(), policy.maxAttempts))) {
       return 'ok';

@@ -34,7 +34,7 @@ export function createPasscodeSignInFlows(deps: CoreDeps, passcodes: Passcodes) 
    * Mails a code if the address belongs to an enabled user within the Email OTP policy's targets.
    * Anyone else gets the same "Enter code" step and no mail, so targeting reveals no account.
    */
-  async function start(input: { tenant: Tenant; interactionUid: string; appId: AppId | null; email: string; locale: string }): Promise<PasscodeSignInFlow> {
+  async function start(input: { tenant: Tenant; interactionUid: string; appId: AppId | null; email: string; locale: string; ip: string | null }): Promise<PasscodeSignInFlow> {
     const { tenant } = input;
     const settings = await journeySettings(store, tenant, input.appId);
     if (!settings.passcodeSignInOffered) throw new DomainError('method_not_available');
@@ -54,7 +54,7 @@ export function createPasscodeSignInFlows(deps: CoreDeps, passcodes: Passcodes) 
     };
     await store.transaction(async (tx) => {
       await tx.flows.insert(flow);
-      await passcodes.issue(tx, { tenantId: tenant.id, flowId: flow.id, purpose: 'sign_in', policy: settings.policies.passcode, delivery: deliveryFor(flow, settings.tenantName) });
+      await passcodes.issue(tx, { tenantId: tenant.id, flowId: flow.id, purpose: 'sign_in', policy: settings.policies.passcode, delivery: deliveryFor(flow, settings.tenantName), address: normalized, ip: input.ip });
     });
     return flow;
   }
@@ -66,12 +66,12 @@ export function createPasscodeSignInFlows(deps: CoreDeps, passcodes: Passcodes) 
     return loadJourney<PasscodeSignInFlow>(store.flows, clock.now(), 'passcode_sign_in', tenantId, flowId, interactionUid);
   }
 
-  async function resend(tenant: Tenant, flow: PasscodeSignInFlow): Promise<PasscodeSignInFlow> {
+  async function resend(tenant: Tenant, flow: PasscodeSignInFlow, ip: string | null): Promise<PasscodeSignInFlow> {
     expectState(flow, 'passcode_sign_in', 'awaiting_code', clock.now());
     const settings = await journeySettings(store, tenant, flow.data.appId);
     try {
       await store.transaction((tx) =>
-        passcodes.issue(tx, { tenantId: tenant.id, flowId: flow.id, purpose: 'sign_in', policy: settings.policies.passcode, delivery: deliveryFor(flow, settings.tenantName) }),
+        passcodes.issue(tx, { tenantId: tenant.id, flowId: flow.id, purpose: 'sign_in', policy: settings.policies.passcode, delivery: deliveryFor(flow, settings.tenantName), address: flow.data.email.toLowerCase(), ip }),
       );
       return await save(flow, { data: { ...flow.data, error: undefined } });
     } catch (error) {
@@ -83,7 +83,7 @@ export function createPasscodeSignInFlows(deps: CoreDeps, passcodes: Passcodes) 
   async function submitCode(tenant: Tenant, flow: PasscodeSignInFlow, code: string, context: RequestContext): Promise<PasscodeSignInFlow> {
     expectState(flow, 'passcode_sign_in', 'awaiting_code', clock.now());
     const { policies } = await journeySettings(store, tenant, flow.data.appId);
-    const result = await passcodes.check(store, flow.id, 'sign_in', code.slice(0, 64), policies.passcode);
+    const result = await passcodes.check(store, flow.id, 'sign_in', code.slice(0, 64), policies.passcode, context.ip);
     const ok = result === 'ok' && flow.data.userId !== null;
     await store.signInLog.append({
       tenantId: tenant.id,

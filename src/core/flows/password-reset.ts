@@ -1,5 +1,6 @@
 import type { PasscodeDelivery, Passcodes } from '../credentials/passcode.ts';
-import { normalizePassword } from '../credentials/password-policy.ts';
+import { createLockout } from '../credentials/lockout.ts';
+import { checkNewPassword } from '../credentials/password-policy.ts';
 import { DomainError, type ErrorCode } from '../errors.ts';
 import type { AppId, FlowId, TenantId, UserId } from '../ids.ts';
 import { emailOtpAllowedFor } from '../policies/auth-methods-policy.ts';
@@ -28,6 +29,7 @@ export const PASSWORD_RESET_FLOW_TTL_MS = 30 * 60 * 1000;
 
 export function createPasswordResetFlows(deps: CoreDeps, passcodes: Passcodes) {
   const { store, clock, random, hasher } = deps;
+  const lockout = createLockout(deps.counters);
   const save = (flow: PasswordResetFlow, changes: Partial<Pick<PasswordResetFlow, 'state' | 'data'>>) => advance(store.flows, flow, changes);
 
   /** The user the reset may act for: existing, enabled, and allowed Email OTP by the policy. */
@@ -42,7 +44,7 @@ export function createPasswordResetFlows(deps: CoreDeps, passcodes: Passcodes) {
    * other address the flow looks and behaves the same, but no code is mailed (or, if the tenant
    * asks for it, an "attempted reset" notice), so the page reveals nothing.
    */
-  async function start(input: { tenant: Tenant; interactionUid: string; appId: AppId | null; email: string; locale: string }): Promise<PasswordResetFlow> {
+  async function start(input: { tenant: Tenant; interactionUid: string; appId: AppId | null; email: string; locale: string; ip: string | null }): Promise<PasswordResetFlow> {
     const { tenant } = input;
     const settings = await journeySettings(store, tenant, input.appId);
     if (!settings.ssprOffered) throw new DomainError('method_not_available');
@@ -61,7 +63,7 @@ export function createPasswordResetFlows(deps: CoreDeps, passcodes: Passcodes) {
     };
     await store.transaction(async (tx) => {
       await tx.flows.insert(flow);
-      await passcodes.issue(tx, { tenantId: tenant.id, flowId: flow.id, purpose: 'password_reset', policy: settings.policies.passcode, delivery: delivery(flow, settings.tenantName, settings.policies.passcode.notifyUnknownResetAttempts) });
+      await passcodes.issue(tx, { tenantId: tenant.id, flowId: flow.id, purpose: 'password_reset', policy: settings.policies.passcode, delivery: delivery(flow, settings.tenantName, settings.policies.passcode.notifyUnknownResetAttempts), address: normalized, ip: input.ip });
     });
     return flow;
   }
@@ -77,12 +79,12 @@ export function createPasswordResetFlows(deps: CoreDeps, passcodes: Passcodes) {
   }
 
   /** Sends a new code; the old one stops working and the failed-try count stays. */
-  async function resend(tenant: Tenant, flow: PasswordResetFlow): Promise<PasswordResetFlow> {
+  async function resend(tenant: Tenant, flow: PasswordResetFlow, ip: string | null): Promise<PasswordResetFlow> {
     expectState(flow, 'password_reset', 'awaiting_code', clock.now());
     const settings = await journeySettings(store, tenant, flow.data.appId);
     try {
       await store.transaction((tx) =>
-        passcodes.issue(tx, { tenantId: tenant.id, flowId: flow.id, purpose: 'password_reset', policy: settings.policies.passcode, delivery: delivery(flow, settings.tenantName, false) }),
+        passcodes.issue(tx, { tenantId: tenant.id, flowId: flow.id, purpose: 'password_reset', policy: settings.policies.passcode, delivery: delivery(flow, settings.tenantName, false), address: parseEmail(flow.data.email).normalized, ip }),
       );
       return await save(flow, { data: { ...flow.data, error: undefined } });
     } catch (error) {
@@ -93,10 +95,10 @@ export function createPasswordResetFlows(deps: CoreDeps, passcodes: Passcodes) {
     }
   }
 
-  async function submitCode(tenant: Tenant, flow: PasswordResetFlow, code: string): Promise<PasswordResetFlow> {
+  async function submitCode(tenant: Tenant, flow: PasswordResetFlow, code: string, ip: string | null): Promise<PasswordResetFlow> {
     expectState(flow, 'password_reset', 'awaiting_code', clock.now());
     const { policies } = await journeySettings(store, tenant, flow.data.appId);
-    const result = await passcodes.check(store, flow.id, 'password_reset', code.slice(0, 64), policies.passcode);
+    const result = await passcodes.check(store, flow.id, 'password_reset', code.slice(0, 64), policies.passcode, ip);
     if (result === 'ok' && flow.data.userId) return save(flow, { state: 'awaiting_new_password', data: { ...flow.data, error: undefined } });
     if (result === 'too_many_attempts') return save(flow, { state: 'failed', data: { ...flow.data, error: 'too_many_attempts' } });
     return save(flow, { data: { ...flow.data, error: 'invalid_passcode' } });
@@ -104,7 +106,7 @@ export function createPasswordResetFlows(deps: CoreDeps, passcodes: Passcodes) {
 
   /**
    * Sets the new password, then revokes every session and refresh token of the user, mails a
-   * "password changed" notice and writes the audit log, all in one transaction.
+   * "password changed" notice and writes the audit log, all in one transaction; clears any lockout.
    */
   async function submitNewPassword(tenant: Tenant, flow: PasswordResetFlow, password: string, confirm: string): Promise<PasswordResetFlow> {
     expectState(flow, 'password_reset', 'awaiting_new_password', clock.now());
@@ -114,7 +116,7 @@ export function createPasswordResetFlows(deps: CoreDeps, passcodes: Passcodes) {
     let normalized: string;
     try {
       if (password !== confirm) throw new DomainError('password_mismatch');
-      normalized = normalizePassword(password, settings.policies.password);
+      normalized = checkNewPassword(password, settings.policies.password, { email: flow.data.email, tenantName: tenant.name });
       const current = await store.passwords.find(userId);
       if (current && (await hasher.verify(current.hash, normalized))) throw new DomainError('password_recently_used');
     } catch (error) {
@@ -136,6 +138,7 @@ export function createPasswordResetFlows(deps: CoreDeps, passcodes: Passcodes) {
         createdAt: now,
       });
       await tx.auditLog.append({ tenantId: tenant.id, at: now, actor: `user:${userId}`, action: 'password_reset', target: `user:${userId}`, details: { method: 'email_otp', appId: flow.data.appId } });
+      await lockout.clear(tenant.id, parseEmail(flow.data.email).normalized);
       return advance<PasswordResetFlow>(tx.flows, flow, { state: 'completed', data: { ...flow.data, error: undefined } });
     });
   }

@@ -1,5 +1,8 @@
 import type { SignInEvent } from '../audit/sign-in-event.ts';
-import type { PasswordAuthenticator } from '../credentials/password-authenticator.ts';
+import { createLockout } from '../credentials/lockout.ts';
+import type { PasswordAuthenticator, PasswordCheck } from '../credentials/password-authenticator.ts';
+import { createRateLimiter } from '../policies/rate-limits.ts';
+import { resolvePolicies } from '../policies/tenant-policies.ts';
 import { DomainError, type ErrorCode } from '../errors.ts';
 import type { AppId, FlowId, TenantId, UserId } from '../ids.ts';
 import type { CoreDeps } from '../ports.ts';
@@ -30,6 +33,8 @@ export interface RequestContext {
 
 export function createSignInFlows(deps: CoreDeps, passwords: PasswordAuthenticator) {
   const { store, clock, random } = deps;
+  const lockout = createLockout(deps.counters);
+  const limits = createRateLimiter(deps.counters);
 
   const save = (flow: SignInFlow, changes: Partial<Pick<SignInFlow, 'state' | 'data'>>) => advance(store.flows, flow, changes);
 
@@ -80,13 +85,24 @@ export function createSignInFlows(deps: CoreDeps, passwords: PasswordAuthenticat
   }
 
   /**
-   * Checks the password. On success the flow completes and names the user; on any failure the
-   * flow stays on the password step with one generic error, whatever the reason was.
+   * Checks the password. On success the flow completes and names the user; on any failure (wrong
+   * password, unknown email, disabled, locked) the flow stays on the password step with one
+   * generic error, whatever the reason was; the sign-in log keeps the real reason.
    */
   async function submitPassword(flow: SignInFlow, password: string, context: RequestContext): Promise<SignInFlow> {
     expectState(flow, 'sign_in', 'awaiting_password', clock.now());
+    if (context.ip) await limits.enforce('password_per_ip', context.ip);
     const email = flow.data.email ?? '';
-    const result = await passwords.check(flow.tenantId, parseEmail(email).normalized, password.slice(0, 1024));
+    const normalized = parseEmail(email).normalized;
+    const { lockout: lockoutPolicy } = resolvePolicies((await store.tenants.findById(flow.tenantId))?.policies);
+    const locked = (await lockout.lockedFor(flow.tenantId, normalized)) > 0;
+    // The password is verified even while locked, so a locked account costs and answers the same.
+    const checked = await passwords.check(flow.tenantId, normalized, password.slice(0, 1024));
+    const result: PasswordCheck = locked ? { ok: false, user: checked.user, reason: 'locked' } : checked;
+    if (!locked) {
+      if (result.ok) await lockout.recordSuccess(flow.tenantId, normalized);
+      else await lockout.recordFailure(flow.tenantId, normalized, lockoutPolicy);
+    }
     const event: SignInEvent = {
       tenantId: flow.tenantId,
       at: clock.now(),

@@ -1,5 +1,5 @@
 import type { Passcodes } from '../credentials/passcode.ts';
-import { normalizePassword } from '../credentials/password-policy.ts';
+import { checkNewPassword } from '../credentials/password-policy.ts';
 import { DomainError, type ErrorCode } from '../errors.ts';
 import type { AppId, FlowId, TenantId, UserId } from '../ids.ts';
 import type { CoreDeps } from '../ports.ts';
@@ -24,6 +24,8 @@ export interface SignUpData extends JourneyData {
   error?: ErrorCode;
   /** A per-field message for the details step (e.g. which attribute is missing). */
   errorDetail?: string;
+  /** Attribute values typed on the details step, shown again after an error (never passwords). */
+  values?: Record<string, string>;
 }
 
 export type SignUpFlow = Flow<SignUpState, SignUpData>;
@@ -60,7 +62,7 @@ export function createSignUpFlows(deps: CoreDeps, passcodes: Passcodes) {
    * Mails a verification code, or, when the address already has an account, a notice to its
    * owner instead. Either way the next step is "Enter code", so the page reveals nothing.
    */
-  async function submitEmail(tenant: Tenant, flow: SignUpFlow, rawEmail: string): Promise<SignUpFlow> {
+  async function submitEmail(tenant: Tenant, flow: SignUpFlow, rawEmail: string, ip: string | null): Promise<SignUpFlow> {
     expectState(flow, 'sign_up', 'awaiting_email', clock.now());
     let email: string;
     let normalized: string;
@@ -84,12 +86,14 @@ export function createSignUpFlows(deps: CoreDeps, passcodes: Passcodes) {
           template: existing ? 'sign_up_existing_account' : 'passcode_sign_up',
           carriesCode: !existing,
         },
+        address: normalized,
+        ip,
       });
       return advance<SignUpFlow>(tx.flows, flow, { state: 'awaiting_code', data: { ...flow.data, email, existing, error: undefined } });
     });
   }
 
-  async function resend(tenant: Tenant, flow: SignUpFlow): Promise<SignUpFlow> {
+  async function resend(tenant: Tenant, flow: SignUpFlow, ip: string | null): Promise<SignUpFlow> {
     expectState(flow, 'sign_up', 'awaiting_code', clock.now());
     const settings = await journeySettings(store, tenant, flow.data.appId);
     const email = flow.data.email ?? '';
@@ -101,6 +105,8 @@ export function createSignUpFlows(deps: CoreDeps, passcodes: Passcodes) {
           purpose: 'sign_up',
           policy: settings.policies.passcode,
           delivery: flow.data.existing ? null : { to: email, locale: flow.data.locale, tenantName: settings.tenantName, template: 'passcode_sign_up', carriesCode: true },
+          address: email.toLowerCase(),
+          ip,
         }),
       );
       return await save(flow, { data: { ...flow.data, error: undefined } });
@@ -110,10 +116,10 @@ export function createSignUpFlows(deps: CoreDeps, passcodes: Passcodes) {
     }
   }
 
-  async function submitCode(tenant: Tenant, flow: SignUpFlow, code: string): Promise<SignUpFlow> {
+  async function submitCode(tenant: Tenant, flow: SignUpFlow, code: string, ip: string | null): Promise<SignUpFlow> {
     expectState(flow, 'sign_up', 'awaiting_code', clock.now());
     const { policies } = await journeySettings(store, tenant, flow.data.appId);
-    const result = await passcodes.check(store, flow.id, 'sign_up', code.slice(0, 64), policies.passcode);
+    const result = await passcodes.check(store, flow.id, 'sign_up', code.slice(0, 64), policies.passcode, ip);
     if (result === 'ok' && !flow.data.existing) return save(flow, { state: 'awaiting_details', data: { ...flow.data, error: undefined } });
     if (result === 'too_many_attempts') return save(flow, { state: 'failed', data: { ...flow.data, error: 'too_many_attempts' } });
     return save(flow, { data: { ...flow.data, error: 'invalid_passcode' } });
@@ -129,7 +135,7 @@ export function createSignUpFlows(deps: CoreDeps, passcodes: Passcodes) {
     let hash: string;
     try {
       if (form.password !== form.confirm) throw new DomainError('password_mismatch');
-      const password = normalizePassword(form.password, settings.policies.password);
+      const password = checkNewPassword(form.password, settings.policies.password, { email, tenantName: tenant.name });
       const attributes = parseAttributes(fields, form.values);
       const { displayName, ...rest } = attributes;
       const now = clock.now();
@@ -147,7 +153,10 @@ export function createSignUpFlows(deps: CoreDeps, passcodes: Passcodes) {
       };
       hash = await hasher.hash(password);
     } catch (error) {
-      if (error instanceof DomainError) return save(flow, { data: { ...flow.data, error: error.code, errorDetail: error.detail } });
+      if (error instanceof DomainError) {
+        const typed = Object.fromEntries(fields.flatMap((f) => (form.values[f.name] ? [[f.name, String(form.values[f.name]).slice(0, f.maxLength)]] : [])));
+        return save(flow, { data: { ...flow.data, error: error.code, errorDetail: error.detail, values: typed } });
+      }
       throw error;
     }
     try {
@@ -155,7 +164,7 @@ export function createSignUpFlows(deps: CoreDeps, passcodes: Passcodes) {
         await tx.users.insert(user);
         await tx.passwords.upsert({ userId: user.id, hash, updatedAt: user.createdAt });
         await tx.auditLog.append({ tenantId: tenant.id, at: user.createdAt, actor: `user:${user.id}`, action: 'sign_up', target: `user:${user.id}`, details: { appId: flow.data.appId, method: 'email_password' } });
-        return advance<SignUpFlow>(tx.flows, flow, { state: 'completed', data: { ...flow.data, userId: user.id, error: undefined, errorDetail: undefined } });
+        return advance<SignUpFlow>(tx.flows, flow, { state: 'completed', data: { ...flow.data, userId: user.id, error: undefined, errorDetail: undefined, values: undefined } });
       });
     } catch (error) {
       // Someone finished a sign-up for this address meanwhile: the code proved ownership, say so plainly.

@@ -10,11 +10,11 @@ export const RETIRED_KEY_OVERLAP_MS = 24 * 60 * 60 * 1000;
 export function createTenantService({ store, clock, random, keyFactory }: CoreDeps) {
   async function create(name: string, displayName?: string): Promise<Tenant> {
     if (!isValidTenantName(name)) throw new DomainError('invalid_tenant_name');
+    if (await store.tenants.findByName(name)) throw new DomainError('tenant_exists');
     const now = clock.now();
     const tenant: Tenant = { id: random.id() as TenantId, name, displayName: displayName?.trim() || name, configVersion: 1, createdAt: now, policies: {} };
     const key = await keyFactory.create(tenant.id, now);
     await store.transaction(async (tx) => {
-      if (await tx.tenants.findByName(name)) throw new DomainError('tenant_exists');
       await tx.tenants.insert(tenant);
       await tx.signingKeys.insert(key);
     });
@@ -29,6 +29,7 @@ export function createTenantService({ store, clock, random, keyFactory }: CoreDe
 
   /** Makes a new active key; the old one keeps verifying (published, never signing) for a day. */
   async function rotateKeys(tenantId: TenantId): Promise<SigningKey> {
+    assertThat(await store.tenants.findById(tenantId), 'tenant_not_found');
     const now = clock.now();
     const key = await keyFactory.create(tenantId, now);
     await store.transaction(async (tx) => {

@@ -1,4 +1,5 @@
-import { normalizePassword } from '../credentials/password-policy.ts';
+import { checkNewPassword } from '../credentials/password-policy.ts';
+import { resolvePolicies } from '../policies/tenant-policies.ts';
 import { assertThat } from '../errors.ts';
 import type { TenantId, UserId } from '../ids.ts';
 import type { CoreDeps } from '../ports.ts';
@@ -18,7 +19,9 @@ export function createUserService({ store, clock, random, hasher }: CoreDeps) {
   /** Creates a user, with a password credential when one is given. Fails with email_taken. */
   async function create(input: NewUser): Promise<User> {
     const { email, normalized } = parseEmail(input.email);
-    const password = input.password === undefined ? undefined : normalizePassword(input.password);
+    const tenant = await store.tenants.findById(input.tenantId);
+    const policy = resolvePolicies(tenant?.policies).password;
+    const password = input.password === undefined ? undefined : checkNewPassword(input.password, policy, { email, tenantName: tenant?.name });
     const displayName = (input.displayName ?? '').trim();
     assertThat(displayName.length <= 256, 'invalid_input', 'A display name has at most 256 characters.');
     const now = clock.now();

@@ -4,6 +4,8 @@ import type { PolicyOverrides } from '../../core/policies/tenant-policies.ts';
 import type { TenantStore } from '../../core/ports.ts';
 import type { Tenant } from '../../core/tenants/tenant.ts';
 import type { Database, TenantsTable } from '../schema.ts';
+import { isUniqueViolation } from './unique-violation.ts';
+import { DomainError } from '../../core/errors.ts';
 
 const toTenant = (r: TenantsTable): Tenant => ({
   id: r.id as TenantId,
@@ -17,10 +19,15 @@ const toTenant = (r: TenantsTable): Tenant => ({
 export function createTenantRepository(db: Kysely<Database>): TenantStore {
   return {
     async insert(t) {
-      await db
-        .insertInto('tenants')
-        .values({ id: t.id, name: t.name, display_name: t.displayName, config_version: t.configVersion, created_at: t.createdAt, policies: JSON.stringify(t.policies) })
-        .execute();
+      try {
+        await db
+          .insertInto('tenants')
+          .values({ id: t.id, name: t.name, display_name: t.displayName, config_version: t.configVersion, created_at: t.createdAt, policies: JSON.stringify(t.policies) })
+          .execute();
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new DomainError('tenant_exists');
+        throw error;
+      }
     },
     async findById(id) {
       const row = await db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();

@@ -21,6 +21,8 @@ export interface InteractionCtx {
   /** The account already signed in to this browser session, if any. */
   sessionAccountId?: string;
   locale: string;
+  /** The client's address, for rate limits and the sign-in log. */
+  ip: string;
 }
 
 /** Fields every journey form posts. */
@@ -83,9 +85,9 @@ export function createInteractionKit(providers: ProviderCache) {
       if (details.uid !== uid) throw new Error('interaction mismatch');
       const params = details.params as Record<string, unknown>;
       const sessionAccountId = (details.session as { accountId?: string } | undefined)?.accountId;
-      return { ...found, uid, base, params, prompt: details.prompt.name, sessionAccountId, locale: pickLocale(params, request.headers['accept-language']) };
+      return { ...found, uid, base, params, prompt: details.prompt.name, sessionAccountId, locale: pickLocale(params, request.headers['accept-language']), ip: request.ip };
     } catch {
-      expired(reply, { ...found, uid, base, params: {}, prompt: 'login', locale: 'en' });
+      expired(reply, { ...found, uid, base, params: {}, prompt: 'login', locale: 'en', ip: request.ip });
       return undefined;
     }
   }

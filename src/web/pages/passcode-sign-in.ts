@@ -47,5 +47,5 @@ export async function passcodeSignInPages(app: FastifyInstance, opts: { services
       run: (ctx, flow, form, request) => passcodeSignIn.submitCode(ctx.tenant, flow, form.code ?? '', { ip: request.ip, userAgent: request.headers['user-agent'] ?? null }),
     }),
   );
-  app.post('/:tenant/interaction/:uid/code/resend', formSchema({}), kit.step({ load, pageOf, run: (ctx, flow) => passcodeSignIn.resend(ctx.tenant, flow) }));
+  app.post('/:tenant/interaction/:uid/code/resend', formSchema({}), kit.step({ load, pageOf, run: (ctx, flow) => passcodeSignIn.resend(ctx.tenant, flow, ctx.ip) }));
 }

@@ -44,8 +44,8 @@ export async function passwordResetPages(app: FastifyInstance, opts: { services:
     );
   });
 
-  app.post('/:tenant/interaction/:uid/reset/code', formSchema({ code: 64 }), kit.step({ load, pageOf, run: (ctx, flow, form) => passwordReset.submitCode(ctx.tenant, flow, form.code ?? '') }));
-  app.post('/:tenant/interaction/:uid/reset/resend', formSchema({}), kit.step({ load, pageOf, run: (ctx, flow) => passwordReset.resend(ctx.tenant, flow) }));
+  app.post('/:tenant/interaction/:uid/reset/code', formSchema({ code: 64 }), kit.step({ load, pageOf, run: (ctx, flow, form) => passwordReset.submitCode(ctx.tenant, flow, form.code ?? '', ctx.ip) }));
+  app.post('/:tenant/interaction/:uid/reset/resend', formSchema({}), kit.step({ load, pageOf, run: (ctx, flow) => passwordReset.resend(ctx.tenant, flow, ctx.ip) }));
   app.post(
     '/:tenant/interaction/:uid/reset/password',
     formSchema({ password: 4096, confirm: 4096, username: 1024 }),

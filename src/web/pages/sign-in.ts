@@ -63,7 +63,7 @@ export async function signInPages(app: FastifyInstance, opts: { services: Servic
   });
 
   const startPasscodeSignIn = async (ctx: InteractionCtx, flow: SignInFlow) => {
-    const next = await passcodeSignIn.start({ tenant: ctx.tenant, interactionUid: ctx.uid, appId: flow.data.appId, email: flow.data.email ?? '', locale: ctx.locale });
+    const next = await passcodeSignIn.start({ tenant: ctx.tenant, interactionUid: ctx.uid, appId: flow.data.appId, email: flow.data.email ?? '', locale: ctx.locale, ip: ctx.ip });
     return `${ctx.base}/code?flow=${encodeURIComponent(next.id)}`;
   };
 
@@ -100,7 +100,7 @@ export async function signInPages(app: FastifyInstance, opts: { services: Servic
       pageOf,
       run: async (ctx, flow) => {
         if (flow.state !== 'awaiting_password') return flow;
-        const reset = await passwordReset.start({ tenant: ctx.tenant, interactionUid: ctx.uid, appId: flow.data.appId, email: flow.data.email ?? '', locale: ctx.locale });
+        const reset = await passwordReset.start({ tenant: ctx.tenant, interactionUid: ctx.uid, appId: flow.data.appId, email: flow.data.email ?? '', locale: ctx.locale, ip: ctx.ip });
         return `${ctx.base}/reset?flow=${encodeURIComponent(reset.id)}`;
       },
     }),

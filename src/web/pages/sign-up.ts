@@ -48,12 +48,12 @@ export async function signUpPages(app: FastifyInstance, opts: { services: Servic
       );
     }
     const fields = await signUp.fieldsFor(ctx.tenant, flow.data.appId);
-    return kit.page(reply, signUpDetailsPage({ ...common, action: `${ctx.base}/sign-up/details`, email: flow.data.email ?? '', minLength: settings.policies.password.minLength, fields }));
+    return kit.page(reply, signUpDetailsPage({ ...common, action: `${ctx.base}/sign-up/details`, email: flow.data.email ?? '', minLength: settings.policies.password.minLength, fields, values: flow.data.values }));
   });
 
-  app.post('/:tenant/interaction/:uid/sign-up/email', formSchema({ email: 1024 }), kit.step({ load, pageOf, run: (ctx, flow, form) => signUp.submitEmail(ctx.tenant, flow, form.email ?? '') }));
-  app.post('/:tenant/interaction/:uid/sign-up/code', formSchema({ code: 64 }), kit.step({ load, pageOf, run: (ctx, flow, form) => signUp.submitCode(ctx.tenant, flow, form.code ?? '') }));
-  app.post('/:tenant/interaction/:uid/sign-up/resend', formSchema({}), kit.step({ load, pageOf, run: (ctx, flow) => signUp.resend(ctx.tenant, flow) }));
+  app.post('/:tenant/interaction/:uid/sign-up/email', formSchema({ email: 1024 }), kit.step({ load, pageOf, run: (ctx, flow, form) => signUp.submitEmail(ctx.tenant, flow, form.email ?? '', ctx.ip) }));
+  app.post('/:tenant/interaction/:uid/sign-up/code', formSchema({ code: 64 }), kit.step({ load, pageOf, run: (ctx, flow, form) => signUp.submitCode(ctx.tenant, flow, form.code ?? '', ctx.ip) }));
+  app.post('/:tenant/interaction/:uid/sign-up/resend', formSchema({}), kit.step({ load, pageOf, run: (ctx, flow) => signUp.resend(ctx.tenant, flow, ctx.ip) }));
   // The attribute fields depend on the user flow, so the schema only bounds them (strings, count,
   // length); the core checks names, types and required fields.
   const detailsSchema = {

@@ -7,7 +7,7 @@ body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, s
 .tenant { margin: 0 0 .25rem; color: var(--muted); font-size: .9rem; text-transform: uppercase; letter-spacing: .05em; }
 h1 { font-size: 1.5rem; margin: 0 0 1.25rem; font-weight: 600; }
 label { display: block; font-weight: 600; margin: 1rem 0 .25rem; }
-input[type=email], input[type=password], input[type=text] { width: 100%; padding: .6rem .7rem; font-size: 1rem; border: 1px solid #8a8a8a; border-radius: 4px; }
+input[type=email], input[type=password], input[type=text], input[type=number] { width: 100%; padding: .6rem .7rem; font-size: 1rem; border: 1px solid #8a8a8a; border-radius: 4px; }
 input:focus-visible, button:focus-visible, a:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 button { display: block; width: 100%; margin-top: 1.25rem; padding: .65rem; font-size: 1rem; font-weight: 600; color: #fff; background: var(--accent); border: 0; border-radius: 4px; cursor: pointer; }
 button.secondary { background: #fff; color: var(--accent); border: 1px solid var(--accent); }
@@ -16,6 +16,10 @@ button.link { display: inline; width: auto; margin: 0; padding: 0; background: n
 .identity .email { font-weight: 600; overflow-wrap: anywhere; }
 .links { margin: .75rem 0 0; }
 a { color: var(--accent); }
+.check { display: flex; align-items: center; gap: .5rem; margin: 1rem 0 0; }
+.check label { margin: 0; font-weight: 400; }
+.check input { margin: 0; }
+.hint { margin: .25rem 0 0; color: var(--muted); font-size: .9rem; }
 .error { color: var(--error); background: #fde7e9; padding: .5rem .75rem; border-radius: 4px; }
 .detail { color: var(--muted); font-size: .9rem; }
 pre { background: var(--bg); padding: 1rem; white-space: pre-wrap; overflow-wrap: anywhere; font-size: .85rem; }

@@ -23,7 +23,7 @@ async function setUp(t: { after(fn: () => Promise<void>): void }, dialect: 'sqli
   const beta = randomUUID() as GroupId;
   await store.groups.insert({ id: beta, tenantId: tt.tenant.id, name: 'beta', createdAt: Date.now() });
   await store.groups.addMember(beta, tt.user.id);
-  const outsider = await services.users.create({ tenantId: tt.tenant.id, email: 'outsider@example.com', password: 'outsider password' });
+  const outsider = await services.users.create({ tenantId: tt.tenant.id, email: 'outsider@example.com', password: 'a different secret 9' });
   await store.tenants.setPolicies(tt.tenant.id, { authMethods: { emailOtp: { enabled: true, includeTargets: [beta], excludeTargets: [] } } });
   return { mailbox, server, tt: { ...tt, app }, outsider, beta };
 }

@@ -33,7 +33,7 @@ function Field(props: { field: AttributeField; value?: string }) {
   if (field.type === 'boolean') {
     return (
       <p class="check">
-        <input id={id} name={field.name} type="checkbox" value="true" required={field.required} />
+        <input id={id} name={field.name} type="checkbox" value="true" required={field.required} checked={props.value === 'true' || props.value === 'on'} />
         <label for={id}>{field.label}</label>
       </p>
     );
@@ -50,7 +50,7 @@ function Field(props: { field: AttributeField; value?: string }) {
 }
 
 /** Sign-up last step: password, Confirm password and the attributes the user flow collects. */
-export function signUpDetailsPage(props: FormBase & { action: string; email: string; minLength: number; fields: AttributeField[] }): string {
+export function signUpDetailsPage(props: FormBase & { action: string; email: string; minLength: number; fields: AttributeField[]; values?: Record<string, string> }): string {
   return renderPage(
     <Layout title="Create account" heading="Create your password" tenantName={props.tenantName}>
       <p>
@@ -68,7 +68,7 @@ export function signUpDetailsPage(props: FormBase & { action: string; email: str
         <label for="confirm">Confirm password</label>
         <input id="confirm" name="confirm" type="password" autocomplete="new-password" required maxlength={1024} />
         {props.fields.map((field) => (
-          <Field field={field} />
+          <Field field={field} value={props.values?.[field.name]} />
         ))}
         <button type="submit">Create account</button>
       </form>

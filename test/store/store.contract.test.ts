@@ -1,0 +1,27 @@
+import { after, describe } from 'node:test';
+import { dialects } from '../fixtures/server.ts';
+import { directoryContract } from './contract/directory.ts';
+import { journeysContract } from './contract/journeys.ts';
+import type { OpenStore } from './contract/kit.ts';
+import { oidcContract } from './contract/oidc.ts';
+import { plumbingContract } from './contract/plumbing.ts';
+import { migratedDatabases } from './databases.ts';
+
+/**
+ * The Store port's contract (src/core/ports.ts), as one suite any adapter must pass. `openStore`
+ * gives each test a fresh, migrated, empty store of its own.
+ */
+export function describeStore(name: string, openStore: OpenStore): void {
+  describe(`Store contract: ${name}`, () => {
+    directoryContract(openStore);
+    journeysContract(openStore);
+    oidcContract(openStore);
+    plumbingContract(openStore);
+  });
+}
+
+for (const dialect of dialects()) {
+  const databases = migratedDatabases(dialect);
+  after(() => databases.dropAll());
+  describeStore(dialect, databases.open);
+}
