@@ -93,6 +93,8 @@ export async function startLatchkey(config: Config, options: StartOptions = {}):
   }, SWEEP_INTERVAL_MS);
   sweep.unref();
   mail.worker.start();
+  // Mail committed by a journey goes out at once instead of at the next poll.
+  services.onMailQueued(() => mail.nudge());
 
   logger.info({ url, baseUrl: config.baseUrl, database: services.dialect, readyMs: Math.round(performance.now() - startedAt) }, 'Latchkey is ready');
   print(`Latchkey is ready at ${config.baseUrl} (database: ${services.dialect})`);
@@ -103,19 +105,24 @@ export async function startLatchkey(config: Config, options: StartOptions = {}):
   if (mail.devMailbox) print(`  Dev mailbox:     ${config.baseUrl}/dev/mailbox`);
   if (seed.demoUser) print(`  Demo user:       ${seed.demoUser.email} / ${seed.demoUser.password}   (shown once)`);
 
+  let closing: Promise<void> | undefined;
   return {
     url,
     services,
     seed,
     mail: { nudge: mail.nudge, worker: mail.worker, devMailbox: mail.devMailbox },
-    async close() {
-      clearInterval(sweep);
-      try {
-        await server.close();
-        await mail.close();
-      } finally {
-        await services.close();
-      }
+    close() {
+      // Idempotent: a second call (e.g. stop() then close() in a test) waits for the first.
+      closing ??= (async () => {
+        clearInterval(sweep);
+        try {
+          await server.close();
+          await mail.close();
+        } finally {
+          await services.close();
+        }
+      })();
+      return closing;
     },
   };
 }

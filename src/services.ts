@@ -29,7 +29,11 @@ export async function createServices(config: Config, overrides: { clock?: Clock;
   const migrations = await opened.migrate();
   const keyVault = createKeyVault(config.secret);
   const macKey = Buffer.from(hkdfSync('sha256', config.secret, 'latchkey', 'passcode-mac', 32));
-  const counters = await createCounters({ databaseUrl: config.databaseUrl, redisUrl: config.redisUrl });
+  const counters = await createCounters({
+    databaseUrl: config.databaseUrl,
+    redisUrl: config.redisUrl,
+    onError: (error) => process.emitWarning(`Shared counters: ${error.message}`),
+  });
   const deps: CoreDeps = {
     store: opened.store,
     clock: overrides.clock ?? systemClock,

@@ -196,6 +196,8 @@ export interface OutboxStore {
   markSent(id: string, at: number): Promise<void>;
   /** Records a failed attempt; the mail is due again at `retryAt`. */
   markFailed(id: string, error: string, retryAt: number): Promise<void>;
+  /** Gives up on a mail for good (kept for the operator, never claimed again); erases its parameters like markSent. */
+  markDead(id: string, error: string): Promise<void>;
   /** Mails not yet delivered (for /ready diagnostics and tests). */
   pendingCount(): Promise<number>;
 }

@@ -4,7 +4,10 @@ import type { Counters } from '../core/ports.ts';
 import { type CountersAdapter, checkedWindowMs, DEFAULT_KEY_PREFIX, toWindowCount, UNUSED_POINTS } from './counters-adapter.ts';
 
 export interface RedisCountersOptions {
-  /** `redis://…` to open a connection of our own, or a client to share (left open on close). */
+  /**
+   * `redis://…` to open a connection of our own, or a client to share (left open on close). A
+   * shared client's `rlflxIncr` command becomes our script, so give other rate limiters their own.
+   */
   redis: string | Redis;
   /** Prefix of every Redis key (`<prefix>:<key>`), so two deployments on one Redis stay apart. */
   keyPrefix?: string;
@@ -45,8 +48,8 @@ export async function createRedisCounters(options: RedisCountersOptions): Promis
   const ownClient = typeof options.redis === 'string';
   const client =
     typeof options.redis === 'string'
-      ? // A request must not hang for ioredis's default 20 reconnect attempts while Redis is down:
-        // a sign-in fails fast (and shows an error) instead.
+      ? // While Redis is down a request gives up after two reconnect attempts rather than
+        // ioredis's default twenty, so a sign-in fails in well under a second instead of hanging.
         new Redis(options.redis, { lazyConnect: true, maxRetriesPerRequest: 2 })
       : options.redis;
   if (ownClient) {

@@ -152,7 +152,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       logger.warn({ ...details, retryInMs }, 'outbox mail delivery failed; will retry');
     }
     try {
-      await outbox.markFailed(mail.id, describe(error), retryAt);
+      // A parked mail is dead: its parameters (a passcode) are erased, the row stays for the operator.
+      if (retryAt === PARKED_DUE_AT) await outbox.markDead(mail.id, describe(error));
+      else await outbox.markFailed(mail.id, describe(error), retryAt);
     } catch (storeError) {
       logger.error({ mailId: mail.id, error: describe(storeError) }, 'could not record a failed mail attempt; it is retried when its lease ends');
     }

@@ -70,8 +70,9 @@ export async function buildProvider(deps: ProviderFactoryDeps, tenant: Tenant): 
     conformIdTokenClaims: false,
     responseTypes: ['code'],
     // Only what app registrations can use: client_secret_jwt would need the secret in the clear
-    // (we keep a hash), and no app registers JWKS for private_key_jwt, so discovery must not offer them.
-    clientAuthMethods: ['client_secret_basic', 'none'],
+    // (we keep a hash), and no app registers JWKS for private_key_jwt, so discovery must not offer
+    // them. oidc-provider accepts basic and post interchangeably for a secret-holding client.
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
     pkce: { required: () => true },
     enabledJWA: { idTokenSigningAlgValues: ['RS256'], userinfoSigningAlgValues: ['RS256'] },
     clientDefaults: { grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], id_token_signed_response_alg: 'RS256' },
@@ -118,7 +119,9 @@ export async function buildProvider(deps: ProviderFactoryDeps, tenant: Tenant): 
       const { oidc } = ctx;
       if (!oidc.session?.accountId || !oidc.client) return undefined;
       const grantId = oidc.result?.consent?.grantId ?? oidc.session.grantIdFor(oidc.client.clientId);
-      const grant = (grantId && (await oidc.provider.Grant.find(grantId))) || new oidc.provider.Grant({ clientId: oidc.client.clientId, accountId: oidc.session.accountId });
+      const grant =
+        (grantId && (await oidc.provider.Grant.find(grantId))) ||
+        new oidc.provider.Grant({ clientId: oidc.client.clientId, accountId: oidc.session.accountId });
       const scope = oidc.params?.scope;
       if (typeof scope === 'string') grant.addOIDCScope(scope);
       await grant.save();

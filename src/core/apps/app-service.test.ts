@@ -63,7 +63,13 @@ describe('app registration', () => {
   it('keeps the redirect URIs exactly as registered, in order', async (t) => {
     const { apps, tenant, store } = await setup(t);
     const redirectUris = ['https://b.example/cb', 'https://a.example/cb?x=1'];
-    const { app } = await apps.create({ tenantId: tenant.id, name: ' Web ', type: 'confidential', redirectUris, postLogoutRedirectUris: ['https://a.example/bye'] });
+    const { app } = await apps.create({
+      tenantId: tenant.id,
+      name: ' Web ',
+      type: 'confidential',
+      redirectUris,
+      postLogoutRedirectUris: ['https://a.example/bye'],
+    });
     const stored = await store.apps.findById(tenant.id, app.id);
     assert.deepEqual(stored?.redirectUris, redirectUris);
     assert.deepEqual(stored?.postLogoutRedirectUris, ['https://a.example/bye']);

@@ -24,7 +24,13 @@ describe('redirect URI registration', () => {
       });
     }
 
-    for (const uri of ['http://app.example.com/cb', 'http://localhost.evil.example/cb', 'http://localhost./cb', 'http://10.0.0.1/cb', 'http://127.0.0.1.nip.io/cb']) {
+    for (const uri of [
+      'http://app.example.com/cb',
+      'http://localhost.evil.example/cb',
+      'http://localhost./cb',
+      'http://10.0.0.1/cb',
+      'http://127.0.0.1.nip.io/cb',
+    ]) {
       it(`refuses ${uri}: http only for localhost, 127.0.0.1 and [::1]`, () => {
         assert.throws(refused(uri, 'confidential'), isInvalidRedirect);
         assert.throws(refused(uri, 'public'), isInvalidRedirect);
@@ -74,7 +80,10 @@ describe('redirect URI registration', () => {
   });
 
   it('names the offending URI in the error detail', () => {
-    assert.throws(refused('http://app.example.com/cb', 'public'), (error: unknown) => isInvalidRedirect(error) && String((error as Error).message).includes('http://app.example.com/cb'));
+    assert.throws(
+      refused('http://app.example.com/cb', 'public'),
+      (error: unknown) => isInvalidRedirect(error) && String((error as Error).message).includes('http://app.example.com/cb'),
+    );
   });
 
   // The URL parser silently drops surrounding spaces, tabs and newlines, and reads "https:host" as

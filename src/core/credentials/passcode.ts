@@ -72,7 +72,7 @@ export function createPasscodes({ clock, random, mac, counters }: Pick<CoreDeps,
       params: {
         tenantName: delivery.tenantName,
         email: delivery.to,
-        lifetimeMinutes: Math.round(policy.lifetimeMs / 60000),
+        lifetimeMinutes: Math.ceil(policy.lifetimeMs / 60000),
         ...(delivery.carriesCode ? { code } : {}),
       },
       createdAt: now,

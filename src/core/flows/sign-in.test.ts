@@ -12,6 +12,8 @@ const failsWith = (code: ErrorCode) => (error: unknown) => error instanceof Doma
 const PASSWORD = 'vK7#mQ2!pLx9-Rt';
 const REQUEST = { ip: '203.0.113.7', userAgent: 'test' };
 const UID = 'interaction-1';
+/** The store keeps flow data as JSON, where a field set to undefined is simply absent. */
+const asStored = <T>(flow: T): T => JSON.parse(JSON.stringify(flow)) as T;
 
 async function setup(t: { after(fn: () => Promise<void>): void }) {
   const core = await testCore(t);
@@ -27,7 +29,7 @@ describe('sign-in flow', () => {
     it('persists a flow awaiting the email, bound to its interaction, for 30 minutes', async (t) => {
       const { start, store, tenant } = await setup(t);
       const flow = await start();
-      assert.deepEqual(await store.flows.find(flow.id), flow);
+      assert.deepEqual(await store.flows.find(flow.id), asStored(flow));
       assert.equal(flow.tenantId, tenant.id);
       assert.deepEqual([flow.kind, flow.state, flow.version], ['sign_in', 'awaiting_email', 1]);
       assert.deepEqual([flow.createdAt, flow.expiresAt], [T0, T0 + SIGN_IN_FLOW_TTL_MS]);
@@ -61,14 +63,14 @@ describe('sign-in flow', () => {
       const { start, flows, store } = await setup(t);
       const next = await flows.submitEmail(await start(), ' nobody@contoso.com ');
       assert.deepEqual([next.state, next.version, next.data.email, next.data.error], ['awaiting_password', 2, 'nobody@contoso.com', undefined]);
-      assert.deepEqual(await store.flows.find(next.id), next);
+      assert.deepEqual(await store.flows.find(next.id), asStored(next));
     });
 
     it('keeps an invalid email on the email step, with invalid_email to show', async (t) => {
       const { start, flows, store } = await setup(t);
       const next = await flows.submitEmail(await start(), 'ann@@contoso');
       assert.deepEqual([next.state, next.version, next.data.email, next.data.error], ['awaiting_email', 2, 'ann@@contoso', 'invalid_email']);
-      assert.deepEqual(await store.flows.find(next.id), next);
+      assert.deepEqual(await store.flows.find(next.id), asStored(next));
     });
 
     it('clears the error once a valid email follows', async (t) => {
@@ -83,6 +85,14 @@ describe('sign-in flow', () => {
       assert.equal(next.data.email?.length, 320);
     });
 
+    // PostgreSQL cannot store NUL in text: the password step's sign-in log write then fails with a
+    // server error instead of an answer.
+    it('keeps an email with a NUL character on the email step', { todo: 'BUG: parseEmail accepts control characters; see report' }, async (t) => {
+      const { start, flows } = await setup(t);
+      const next = await flows.submitEmail(await start(), 'ann@contoso.com\u0000');
+      assert.deepEqual([next.state, next.data.error], ['awaiting_email', 'invalid_email']);
+    });
+
     it('changeEmail goes back to the email step', async (t) => {
       const { start, flows } = await setup(t);
       const back = await flows.changeEmail(await flows.submitEmail(await start(), 'ann@contoso.com'));
@@ -95,7 +105,7 @@ describe('sign-in flow', () => {
       const { start, flows, ann, store } = await setup(t);
       const done = await flows.submitPassword(await flows.submitEmail(await start(), 'ANN@contoso.com'), PASSWORD, REQUEST);
       assert.deepEqual([done.state, done.data.userId, done.data.error], ['completed', ann.id, undefined]);
-      assert.deepEqual(await store.flows.find(done.id), done);
+      assert.deepEqual(await store.flows.find(done.id), asStored(done));
     });
 
     it('stays on the password step with one generic error for a wrong password and for an unknown email alike', async (t) => {
@@ -113,14 +123,11 @@ describe('sign-in flow', () => {
       await flows.submitPassword(await flows.submitEmail(await start(), 'ann@contoso.com'), 'wrong-password', REQUEST);
       await flows.submitPassword(await flows.submitEmail(await start(), 'ann@contoso.com'), PASSWORD, REQUEST);
       const log = await store.signInLog.list(tenant.id, 10);
-      assert.deepEqual(
-        log.map((e) => [e.outcome, e.reason, e.userId]).sort(),
-        [
-          ['failure', 'invalid_password', ann.id],
-          ['failure', 'unknown_user', null],
-          ['success', 'ok', ann.id],
-        ],
-      );
+      assert.deepEqual(log.map((e) => [e.outcome, e.reason, e.userId]).sort(), [
+        ['failure', 'invalid_password', ann.id],
+        ['failure', 'unknown_user', null],
+        ['success', 'ok', ann.id],
+      ]);
       assert.ok(log.every((e) => e.ip === REQUEST.ip && e.appId === 'app-1' && e.method === 'password' && e.at === T0));
     });
 
@@ -129,6 +136,30 @@ describe('sign-in flow', () => {
       const failed = await flows.submitPassword(await flows.submitEmail(await start(), 'ann@contoso.com'), 'wrong-password', REQUEST);
       const done = await flows.submitPassword(failed, PASSWORD, REQUEST);
       assert.deepEqual([done.state, done.data.error], ['completed', undefined]);
+    });
+  });
+
+  describe('lockout (timed by the injected clock)', () => {
+    async function lockedOut(t: { after(fn: () => Promise<void>): void }) {
+      const ctx = await setup(t);
+      let flow = await ctx.flows.submitEmail(await ctx.start(), 'ann@contoso.com');
+      for (let i = 0; i < 10; i++) flow = await ctx.flows.submitPassword(flow, 'wrong-password', REQUEST);
+      return { ...ctx, flow };
+    }
+
+    it('answers the right password like a wrong one while locked, and logs `locked`', async (t) => {
+      const { flows, flow, store, tenant, hasher } = await lockedOut(t);
+      const verifies = hasher.calls.verify;
+      const after = await flows.submitPassword(flow, PASSWORD, REQUEST);
+      assert.deepEqual([after.state, after.data.error], ['awaiting_password', 'invalid_credentials']);
+      assert.equal(hasher.calls.verify - verifies, 1, 'the password is still verified, so timing does not tell');
+      assert.equal((await store.signInLog.list(tenant.id, 1))[0]?.reason, 'locked');
+    });
+
+    it('lets the right password in once the lock has passed', async (t) => {
+      const { flows, flow, clock } = await lockedOut(t);
+      clock.advance(60 * 1000);
+      assert.equal((await flows.submitPassword(flow, PASSWORD, REQUEST)).state, 'completed');
     });
   });
 
@@ -180,7 +211,7 @@ describe('sign-in flow', () => {
     it('loads for its own tenant and interaction uid', async (t) => {
       const { start, flows, tenant } = await setup(t);
       const flow = await start();
-      assert.deepEqual(await flows.load(tenant.id, flow.id, UID), flow);
+      assert.deepEqual(await flows.load(tenant.id, flow.id, UID), asStored(flow));
     });
 
     it('is flow_not_found under another interaction uid', async (t) => {
@@ -205,7 +236,16 @@ describe('sign-in flow', () => {
       const { flows, tenant, store, clock } = await setup(t);
       const id = 'reset-flow' as FlowId;
       const data = { interactionUid: UID, csrf: 'c' };
-      await store.flows.insert({ id, tenantId: tenant.id as TenantId, kind: 'password_reset', state: 'awaiting_code', data, version: 1, expiresAt: clock.now() + 60_000, createdAt: clock.now() });
+      await store.flows.insert({
+        id,
+        tenantId: tenant.id as TenantId,
+        kind: 'password_reset',
+        state: 'awaiting_code',
+        data,
+        version: 1,
+        expiresAt: clock.now() + 60_000,
+        createdAt: clock.now(),
+      });
       await assert.rejects(flows.load(tenant.id, id, UID), failsWith('flow_not_found'));
     });
   });

@@ -36,7 +36,12 @@ describe('user service', () => {
 
     it('keeps emailVerified and attributes when given', async (t) => {
       const { users, contoso, store } = await setup(t);
-      const user = await users.create({ tenantId: contoso.id, email: 'ann@contoso.com', emailVerified: true, attributes: { city: 'Oslo', age: 42, vip: true } });
+      const user = await users.create({
+        tenantId: contoso.id,
+        email: 'ann@contoso.com',
+        emailVerified: true,
+        attributes: { city: 'Oslo', age: 42, vip: true },
+      });
       const stored = await store.users.findById(contoso.id, user.id);
       assert.equal(stored?.emailVerified, true);
       assert.deepEqual(stored?.attributes, { city: 'Oslo', age: 42, vip: true });

@@ -68,6 +68,13 @@ export function createOutboxRepository(db: Kysely<Database>): OutboxStore {
         .where('id', '=', id)
         .execute();
     },
+    async markDead(id, error) {
+      await db
+        .updateTable('outbox')
+        .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error.slice(0, 1024), due_at: Number.MAX_SAFE_INTEGER, params: '{}' }))
+        .where('id', '=', id)
+        .execute();
+    },
     async pendingCount() {
       const row = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('sent_at', 'is', null).executeTakeFirstOrThrow();
       return Number(row.n);
