@@ -5,11 +5,11 @@ import { journeysContract } from './contract/journeys.ts';
 import type { OpenStore } from './contract/kit.ts';
 import { oidcContract } from './contract/oidc.ts';
 import { plumbingContract } from './contract/plumbing.ts';
-import { migratedDatabases } from './databases.ts';
+import { emptiedDatabases } from './databases.ts';
 
 /**
  * The Store port's contract (src/core/ports.ts), as one suite any adapter must pass. `openStore`
- * gives each test a fresh, migrated, empty store of its own.
+ * gives each test a migrated store holding no data.
  */
 export function describeStore(name: string, openStore: OpenStore): void {
   describe(`Store contract: ${name}`, () => {
@@ -21,7 +21,7 @@ export function describeStore(name: string, openStore: OpenStore): void {
 }
 
 for (const dialect of dialects()) {
-  const databases = migratedDatabases(dialect);
+  const databases = emptiedDatabases(dialect);
   after(() => databases.dropAll());
   describeStore(dialect, databases.open);
 }

@@ -8,6 +8,11 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
  * (native) apps may also use a private-use scheme containing a dot (reverse domain name).
  */
 export function validateRedirectUri(uri: string, appType: 'public' | 'confidential'): string {
+  // The URL parser silently drops or re-encodes whitespace and control characters and accepts
+  // `https:host`; such a URI would be stored as typed and could never match exactly.
+  if (/[\s\p{Cc}]/u.test(uri) || (/^https?:/i.test(uri) && !/^https?:\/\//i.test(uri))) {
+    throw new DomainError('invalid_redirect_uri', `"${uri.trim()}" contains spaces or control characters, or lacks "//".`);
+  }
   let url: URL;
   try {
     url = new URL(uri);

@@ -181,8 +181,7 @@ for (const dialect of dialects()) {
   after(() => databases.dropAll());
 
   describe(`key rotation under concurrency (${dialect})`, () => {
-    const todo = dialect === 'postgres' && 'BUG: concurrent rotations leave two active keys on PostgreSQL; see report';
-    it('simultaneous rotations leave exactly one active key', { todo }, async (t) => {
+    it('simultaneous rotations leave exactly one active key', async (t) => {
       const { store } = await databases.open();
       const { deps } = await testCore(t, { store });
       const tenants = createTenantService(deps);

@@ -33,9 +33,10 @@ export function createTenantService({ store, clock, random, keyFactory }: CoreDe
     const now = clock.now();
     const key = await keyFactory.create(tenantId, now);
     await store.transaction(async (tx) => {
+      // First: its row lock makes a concurrent rotation wait, so it sees and retires this key.
+      await tx.tenants.bumpConfigVersion(tenantId);
       await tx.signingKeys.retireActive(tenantId, now + RETIRED_KEY_OVERLAP_MS);
       await tx.signingKeys.insert(key);
-      await tx.tenants.bumpConfigVersion(tenantId);
     });
     return key;
   }

@@ -4,10 +4,13 @@ import { DomainError } from '../errors.ts';
 // spaces or angle brackets, RFC 5321 length caps); deliverability is proven by the emailed passcode.
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/u;
 
+/** Control and format (invisible) characters: a NUL breaks PostgreSQL, a zero-width space makes look-alike accounts. */
+const INVISIBLE = /[\p{Cc}\p{Cf}]/u;
+
 /** Trims and validates an email address; returns it as typed and its normalized key. */
 export function parseEmail(input: string): { email: string; normalized: string } {
   const email = input.normalize('NFKC').trim();
-  if (email.length > 254 || !EMAIL.test(email) || (email.split('@')[0]?.length ?? 0) > 64) {
+  if (email.length > 254 || INVISIBLE.test(email) || !EMAIL.test(email) || (email.split('@')[0]?.length ?? 0) > 64) {
     throw new DomainError('invalid_email');
   }
   return { email, normalized: email.toLowerCase() };

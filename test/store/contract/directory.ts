@@ -50,7 +50,12 @@ export function directoryContract(open: OpenStore) {
     it('round-trip every field, with booleans as booleans and times as numbers', async (t) => {
       const store = await storeFor(t, open);
       const tenantId = await seedTenant(store);
-      const user = userRow(tenantId, 'Ann@Contoso.com', { enabled: false, emailVerified: true, attributes: { city: 'Oslo', age: 42, vip: true }, updatedAt: T0 + 1 });
+      const user = userRow(tenantId, 'Ann@Contoso.com', {
+        enabled: false,
+        emailVerified: true,
+        attributes: { city: 'Oslo', age: 42, vip: true },
+        updatedAt: T0 + 1,
+      });
       await store.users.insert(user);
       const found = await store.users.findById(tenantId, user.id);
       assert.deepEqual(found, user);
@@ -174,7 +179,17 @@ export function directoryContract(open: OpenStore) {
       const store = await storeFor(t, open);
       const contoso = await seedTenant(store, 'contoso');
       const fabrikam = await seedTenant(store, 'fabrikam');
-      const app: App = { id: 'app-1' as AppId, tenantId: contoso, name: 'Web', type: 'confidential', secretHash: 'h', redirectUris: [], postLogoutRedirectUris: [], userFlowId: null, createdAt: T0 };
+      const app: App = {
+        id: 'app-1' as AppId,
+        tenantId: contoso,
+        name: 'Web',
+        type: 'confidential',
+        secretHash: 'h',
+        redirectUris: [],
+        postLogoutRedirectUris: [],
+        userFlowId: null,
+        createdAt: T0,
+      };
       await store.apps.insert(app);
       assert.equal(await store.apps.findById(fabrikam, app.id), undefined);
       assert.deepEqual(await store.apps.list(fabrikam), []);

@@ -61,10 +61,11 @@ export function journeysContract(open: OpenStore) {
         await store.flows.insert(flowRow(tenantId, id, { expiresAt }));
       }
       assert.equal(await store.flows.deleteExpired(T0), 2);
-      assert.deepEqual(
-        await Promise.all(['old', 'edge', 'live'].map(async (id) => (await store.flows.find(id as FlowId))?.id)),
-        [undefined, undefined, 'live'],
-      );
+      assert.deepEqual(await Promise.all(['old', 'edge', 'live'].map(async (id) => (await store.flows.find(id as FlowId))?.id)), [
+        undefined,
+        undefined,
+        'live',
+      ]);
     });
   });
 
@@ -123,7 +124,14 @@ export function journeysContract(open: OpenStore) {
       const store = await storeFor(t, open);
       const record = await withPasscode(store, { failedAttempts: 2 });
       await store.passcodes.replaceCode(record.flowId, 'hash-2', T0 + 900_000, T0 + 60_000);
-      assert.deepEqual(await store.passcodes.find(record.flowId), { ...record, codeHash: 'hash-2', expiresAt: T0 + 900_000, lastSentAt: T0 + 60_000, sends: 2, failedAttempts: 2 });
+      assert.deepEqual(await store.passcodes.find(record.flowId), {
+        ...record,
+        codeHash: 'hash-2',
+        expiresAt: T0 + 900_000,
+        lastSentAt: T0 + 60_000,
+        sends: 2,
+        failedAttempts: 2,
+      });
       assert.equal(await store.passcodes.consume(record.flowId, 'hash-1', T0 + 60_001, 5), false, 'the old code is dead');
       assert.equal(await store.passcodes.consume(record.flowId, 'hash-2', T0 + 60_001, 5), true);
     });

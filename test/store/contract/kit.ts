@@ -5,18 +5,18 @@ import type { Store } from '../../../src/core/ports.ts';
 import type { Tenant } from '../../../src/core/tenants/tenant.ts';
 import type { User } from '../../../src/core/users/user.ts';
 import { T0 } from '../../fixtures/core.ts';
-import type { MigratedStore } from '../databases.ts';
+import type { EmptyStore } from '../databases.ts';
 
 export { T0 };
 
-/** Makes a fresh, migrated, empty store for one test. */
-export type OpenStore = () => Promise<MigratedStore>;
+/** Hands one test a migrated store with no data in it. */
+export type OpenStore = () => Promise<EmptyStore>;
 
 export interface TestContext {
   after(fn: () => Promise<void>): void;
 }
 
-/** A store of the test's own, closed (and its database dropped) when the test ends. */
+/** An empty store for this test, released when the test ends. */
 export async function storeFor(t: TestContext, open: OpenStore): Promise<Store> {
   const database = await open();
   t.after(() => database.close());

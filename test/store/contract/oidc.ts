@@ -56,7 +56,11 @@ export function oidcContract(open: OpenStore) {
       const store = await storeFor(t, open);
       await store.oidcArtifacts.upsert(A, 'AuthorizationCode', 'code-1', { grantId: 'g1' }, T0 + 60_000);
       await store.oidcArtifacts.consume(A, 'AuthorizationCode', 'code-1', T0 + 10);
-      assert.deepEqual(await store.oidcArtifacts.find(A, 'AuthorizationCode', 'code-1'), { payload: { grantId: 'g1' }, expiresAt: T0 + 60_000, consumed: true });
+      assert.deepEqual(await store.oidcArtifacts.find(A, 'AuthorizationCode', 'code-1'), {
+        payload: { grantId: 'g1' },
+        expiresAt: T0 + 60_000,
+        consumed: true,
+      });
     });
 
     it('consume touches only the named artifact', async (t) => {
@@ -107,11 +111,13 @@ export function oidcContract(open: OpenStore) {
 
     it('revokeByAccount deletes the account’s sessions, grants and tokens in the tenant only', async (t) => {
       const store = await storeFor(t, open);
-      for (const model of ['Session', 'Grant', 'AccessToken', 'RefreshToken']) await store.oidcArtifacts.upsert(A, model, `${model}-1`, { accountId: 'user-1' }, null);
+      for (const model of ['Session', 'Grant', 'AccessToken', 'RefreshToken'])
+        await store.oidcArtifacts.upsert(A, model, `${model}-1`, { accountId: 'user-1' }, null);
       await store.oidcArtifacts.upsert(A, 'Session', 'someone-else', { accountId: 'user-2' }, null);
       await store.oidcArtifacts.upsert(B, 'Session', 'Session-1', { accountId: 'user-1' }, null);
       await store.oidcArtifacts.revokeByAccount(A, 'user-1');
-      for (const model of ['Session', 'Grant', 'AccessToken', 'RefreshToken']) assert.equal(await store.oidcArtifacts.find(A, model, `${model}-1`), undefined, model);
+      for (const model of ['Session', 'Grant', 'AccessToken', 'RefreshToken'])
+        assert.equal(await store.oidcArtifacts.find(A, model, `${model}-1`), undefined, model);
       assert.ok(await store.oidcArtifacts.find(A, 'Session', 'someone-else'));
       assert.ok(await store.oidcArtifacts.find(B, 'Session', 'Session-1'));
     });
@@ -123,10 +129,10 @@ export function oidcContract(open: OpenStore) {
       await store.oidcArtifacts.upsert(A, 'Session', 'live', {}, T0 + 1);
       await store.oidcArtifacts.upsert(A, 'Client', 'forever', {}, null);
       assert.equal(await store.oidcArtifacts.deleteExpired(T0), 2);
-      assert.deepEqual(
-        [await store.oidcArtifacts.find(A, 'Session', 'live'), await store.oidcArtifacts.find(A, 'Client', 'forever')].map(Boolean),
-        [true, true],
-      );
+      assert.deepEqual([await store.oidcArtifacts.find(A, 'Session', 'live'), await store.oidcArtifacts.find(A, 'Client', 'forever')].map(Boolean), [
+        true,
+        true,
+      ]);
     });
   });
 

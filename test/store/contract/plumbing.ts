@@ -159,7 +159,11 @@ export function plumbingContract(open: OpenStore) {
         userAgent: 'Firefox',
         ...overrides,
       });
-      const events = [event(T0), event(T0 + 2, { userId: null, appId: null, ip: null, userAgent: null, outcome: 'failure', reason: 'unknown_user' }), event(T0 + 1, { method: 'email_otp' })];
+      const events = [
+        event(T0),
+        event(T0 + 2, { userId: null, appId: null, ip: null, userAgent: null, outcome: 'failure', reason: 'unknown_user' }),
+        event(T0 + 1, { method: 'email_otp' }),
+      ];
       for (const e of events) await store.signInLog.append(e);
       assert.deepEqual(await store.signInLog.list(tenantId, 2), [events[1], events[2]]);
     });
@@ -168,7 +172,14 @@ export function plumbingContract(open: OpenStore) {
       const store = await storeFor(t, open);
       const tenantId = await seedTenant(store);
       const first = { tenantId, at: T0, actor: 'cli', action: 'tenant.keys.rotate', target: null, details: {} };
-      const second = { tenantId, at: T0 + 1, actor: 'user:u1', action: 'password.reset', target: 'user:u1', details: { ip: '203.0.113.7', sessionsRevoked: 2 } };
+      const second = {
+        tenantId,
+        at: T0 + 1,
+        actor: 'user:u1',
+        action: 'password.reset',
+        target: 'user:u1',
+        details: { ip: '203.0.113.7', sessionsRevoked: 2 },
+      };
       await store.auditLog.append(first);
       await store.auditLog.append(second);
       assert.deepEqual(await store.auditLog.list(tenantId, 10), [second, first]);
