@@ -8,6 +8,7 @@ import { createPasswordResetFlows } from './core/flows/password-reset.ts';
 import { createSignInFlows } from './core/flows/sign-in.ts';
 import { createSignUpFlows } from './core/flows/sign-up.ts';
 import { journeySettings } from './core/user-flows/journey-settings.ts';
+import { createRateLimiter } from './core/policies/rate-limits.ts';
 import type { AppId } from './core/ids.ts';
 import type { Tenant } from './core/tenants/tenant.ts';
 import type { Clock, CoreDeps, Random } from './core/ports.ts';
@@ -59,6 +60,8 @@ export async function createServices(config: Config, overrides: { clock?: Clock;
     passwordReset: createPasswordResetFlows(deps, passcodes),
     signUp: createSignUpFlows(deps, passcodes),
     passcodeSignIn: createPasscodeSignInFlows(deps, passcodes),
+    /** Request budgets (per IP, per address…) on the shared counters, for front doors outside the journeys. */
+    rateLimiter: createRateLimiter(deps.counters),
     /** What the hosted pages may offer for an app (user flow + policies). */
     journeySettings: (tenant: Tenant, appId: AppId | null) => journeySettings(deps.store, tenant, appId),
     /** Runs `listener` after each commit that queued mail (the outbox worker's nudge). */

@@ -115,8 +115,12 @@ export interface OidcArtifactStore {
   ): Promise<void>;
   find(tenantId: TenantId, model: string, id: string): Promise<OidcArtifact | undefined>;
   findBy(tenantId: TenantId, model: string, field: 'uid' | 'userCode', value: string): Promise<OidcArtifact | undefined>;
-  /** Marks the artifact consumed (e.g. a redeemed authorization code). */
-  consume(tenantId: TenantId, model: string, id: string, at: number): Promise<void>;
+  /**
+   * Atomically marks the artifact consumed (e.g. a redeemed authorization code). Under concurrent
+   * calls, on any number of nodes, exactly one caller gets `true`; it is `false` when the
+   * artifact was already consumed or does not exist.
+   */
+  consume(tenantId: TenantId, model: string, id: string, at: number): Promise<boolean>;
   destroy(tenantId: TenantId, model: string, id: string): Promise<void>;
   revokeByGrantId(tenantId: TenantId, grantId: string): Promise<void>;
   /** Deletes every artifact of the tenant that belongs to the account (sessions, grants, tokens). */

@@ -7,9 +7,6 @@ import type { Clock, OidcArtifactStore } from '../core/ports.ts';
  * the provider keeps (sessions, interactions, codes, grants, tokens) lives in the database, so
  * any node can serve any request and a restart loses nothing.
  */
-/** Consumptions in progress in this process, by tenant, model and id (see consumeOnce). */
-const consuming = new Map<string, Promise<unknown>>();
-
 export function createAdapterClass(
   tenantId: TenantId,
   artifacts: OidcArtifactStore,
@@ -25,34 +22,18 @@ export function createAdapterClass(
 
   /**
    * Why: oidc-provider reads an artifact, checks `consumed`, then calls consume(): two concurrent
-   * redemptions of one code (or one refresh token) both passed the check and both got tokens
-   * (seen on PostgreSQL: 5 of 5). Consuming is serialised per artifact here and re-checked under
-   * that lock, so the second caller fails as a replay and the grant is revoked, as for any replay
-   * (RFC 6749 §4.1.2). This holds within one node only.
-   * TODO: make OidcArtifactStore.consume atomic (UPDATE … WHERE consumed_at IS NULL, returning
-   * whether this call consumed it) so that it also holds across nodes, then drop the lock.
+   * redemptions of one code (or one refresh token) could both pass the check. The store's consume
+   * is one conditional UPDATE, so across every node exactly one caller wins; the others fail as a
+   * replay and the grant is revoked, as for any replay (RFC 6749 §4.1.2).
    */
   async function consumeOnce(model: string, id: string): Promise<void> {
-    const key = `${tenantId}:${model}:${id}`;
-    const previous = consuming.get(key) ?? Promise.resolve();
-    const mine = previous.then(async () => {
-      const found = await artifacts.find(tenantId, model, id);
-      // Gone means an earlier replay revoked its grant (which deletes the artifact) meanwhile.
-      if (!found) throw new errors.InvalidGrant(`${model} revoked`);
-      if (found.consumed) {
-        const grantId = found.payload.grantId;
-        if (typeof grantId === 'string') await artifacts.revokeByGrantId(tenantId, grantId);
-        throw new errors.InvalidGrant(`${model} already consumed`);
-      }
-      await artifacts.consume(tenantId, model, id, clock.now());
-    });
-    const settled = mine.catch(() => undefined);
-    consuming.set(key, settled);
-    try {
-      await mine;
-    } finally {
-      if (consuming.get(key) === settled) consuming.delete(key);
-    }
+    if (await artifacts.consume(tenantId, model, id, clock.now())) return;
+    const found = await artifacts.find(tenantId, model, id);
+    // Gone means an earlier replay revoked its grant (which deletes the artifact) meanwhile.
+    if (!found) throw new errors.InvalidGrant(`${model} revoked`);
+    const grantId = found.payload.grantId;
+    if (typeof grantId === 'string') await artifacts.revokeByGrantId(tenantId, grantId);
+    throw new errors.InvalidGrant(`${model} already consumed`);
   }
 
   return class ArtifactAdapter implements Adapter {

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
+import { DomainError } from '../core/errors.ts';
+import type { RateLimiter } from '../core/policies/rate-limits.ts';
 import type { ProviderCache } from '../oidc/provider-cache.ts';
 import { flushHeaders } from './security-headers.ts';
 
@@ -20,7 +22,7 @@ const handlerOf = (provider: Provider): Handler => {
  * its endpoint URLs from `originalUrl` minus `url`, so we hand it the path below the tenant.
  * It reads request bodies itself, so this plugin drops Fastify's body parsers.
  */
-export async function oidcMount(app: FastifyInstance, opts: { providers: ProviderCache }): Promise<void> {
+export async function oidcMount(app: FastifyInstance, opts: { providers: ProviderCache; rateLimiter: RateLimiter }): Promise<void> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
 
@@ -31,6 +33,19 @@ export async function oidcMount(app: FastifyInstance, opts: { providers: Provide
     const url = request.raw.url ?? '';
     const search = url.includes('?') ? url.slice(url.indexOf('?')) : '';
     const path = innerPath(rest);
+    if (request.method === 'POST' && path === '/oauth2/v2.0/token') {
+      try {
+        await opts.rateLimiter.enforce('token_per_ip', request.ip);
+      } catch (error) {
+        if (!(error instanceof DomainError) || error.code !== 'rate_limited') throw error;
+        const retryAfter = Math.max(1, Math.ceil((error.meta.retryAfterMs ?? 1000) / 1000));
+        return reply
+          .status(429)
+          .header('retry-after', String(retryAfter))
+          .header('cache-control', 'no-store')
+          .send({ error: 'temporarily_unavailable', error_description: 'Too many requests. Retry later.' });
+      }
+    }
     const raw = request.raw as IncomingMessage & { originalUrl?: string };
     // Discovery lives at /{tenant}/v2.0/.well-known/…, but its endpoints are under /{tenant}.
     raw.originalUrl = `/${tenant}${path}${search}`;

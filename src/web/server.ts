@@ -41,7 +41,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   await app.register(healthRoutes, { store: opts.services.deps.store });
   app.get('/static/latchkey.css', async (_request, reply) => reply.header('cache-control', 'public, max-age=3600').type('text/css; charset=utf-8').send(stylesheet));
-  await app.register(oidcMount, { providers: opts.providers });
+  await app.register(oidcMount, { providers: opts.providers, rateLimiter: opts.services.rateLimiter });
   await app.register(async (pages) => {
     await pages.register(formbody, { bodyLimit: 16 * 1024 });
     const journey = { services: opts.services, kit: createInteractionKit(opts.providers) };

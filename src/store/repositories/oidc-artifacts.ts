@@ -46,13 +46,15 @@ export function createOidcArtifactRepository(db: Kysely<Database>): OidcArtifact
       return r && toArtifact(r);
     },
     async consume(tenantId, model, id, at) {
-      await db
+      const result = await db
         .updateTable('oidc_artifacts')
         .set({ consumed_at: at })
         .where('tenant_id', '=', tenantId)
         .where('model', '=', model)
         .where('id', '=', id)
-        .execute();
+        .where('consumed_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
     },
     async destroy(tenantId, model, id) {
       await db.deleteFrom('oidc_artifacts').where('tenant_id', '=', tenantId).where('model', '=', model).where('id', '=', id).execute();

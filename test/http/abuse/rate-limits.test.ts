@@ -58,5 +58,25 @@ for (const dialect of dialects()) {
       assert.equal(status, 429);
       assert.ok(Number(retryAfter) > 0);
     });
+
+    it('token requests per IP are limited with a 429 OAuth error and Retry-After', async (t) => {
+      const { server, tt } = await setUp(t, dialect);
+      const url = `${server.baseUrl}/${tt.tenant.name}/oauth2/v2.0/token`;
+      const post = () =>
+        fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ grant_type: 'authorization_code', code: 'nope', client_id: tt.app.id, code_verifier: 'x'.repeat(43) }),
+        });
+      const max = RATE_LIMITS.token_per_ip.max;
+      for (let sent = 0; sent < max; sent += 50) {
+        const batch = await Promise.all(Array.from({ length: Math.min(50, max - sent) }, post));
+        assert.ok(batch.every((r) => r.status === 400), 'within budget: ordinary OAuth errors');
+      }
+      const limited = await post();
+      assert.equal(limited.status, 429);
+      assert.ok(Number(limited.headers.get('retry-after')) > 0);
+      assert.equal(((await limited.json()) as { error: string }).error, 'temporarily_unavailable');
+    });
   });
 }

@@ -1,7 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { dialects } from '../../fixtures/server.ts';
-import { addApp, assertErrorRedirect, authorizationRequest, clockTravel, redeem, signIn, suiteFixture, tokenRequest, userinfo } from './oidc-kit.ts';
+import {
+  addApp,
+  assertErrorRedirect,
+  authorizationRequest,
+  authorizeInBrowser,
+  clockTravel,
+  redeem,
+  signIn,
+  suiteFixture,
+  tokenRequest,
+  userinfo,
+} from './oidc-kit.ts';
 
 for (const dialect of dialects()) {
   describe(`authorization code (${dialect})`, () => {
@@ -29,10 +40,15 @@ for (const dialect of dialects()) {
       assert.equal(refreshed.body.error, 'invalid_grant', 'the refresh token of the first redemption is revoked');
     });
 
-    it('F9: two concurrent redemptions of one code never both get tokens', async () => {
+    it('F9: concurrent redemptions of one code never give tokens twice', async () => {
       const tt = await tenant();
-      const { code, verifier } = await signIn(server(), tt);
-      const results = await Promise.all([redeem(server(), tt, code, verifier), redeem(server(), tt, code, verifier), redeem(server(), tt, code, verifier)]);
+      // A first redemption warms the client up: the race only shows once the client is cached.
+      const first = await signIn(server(), tt);
+      assert.equal((await redeem(server(), tt, first.code, first.verifier)).status, 200);
+      const request = authorizationRequest(server(), tt);
+      const { code } = await authorizeInBrowser(first.browser, request.url);
+      assert.ok(code);
+      const results = await Promise.all(Array.from({ length: 5 }, () => redeem(server(), tt, code, request.verifier)));
       const issued = results.filter((r) => r.status === 200);
       assert.ok(issued.length <= 1, `${issued.length} redemptions of one code got tokens`);
       for (const r of results.filter((r) => r.status !== 200)) assert.equal(r.body.error, 'invalid_grant');

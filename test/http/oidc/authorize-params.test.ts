@@ -2,7 +2,17 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { HttpBrowser } from '../../fixtures/http-browser.ts';
 import { dialects } from '../../fixtures/server.ts';
-import { assertErrorPage, assertErrorRedirect, authorizationRequest, authorizeInBrowser, endpoints, signIn, signInForTokens, suiteFixture, tokenRequest } from './oidc-kit.ts';
+import {
+  assertErrorPage,
+  assertErrorRedirect,
+  authorizationRequest,
+  authorizeInBrowser,
+  endpoints,
+  signIn,
+  signInForTokens,
+  suiteFixture,
+  tokenRequest,
+} from './oidc-kit.ts';
 
 /** The sign-in page's email field value, with the per-request tokens masked so two pages compare. */
 const emailValue = (html: string) => html.match(/name="email"[^>]*value="([^"]*)"/)?.[1] ?? html.match(/value="([^"]*)"[^>]*name="email"/)?.[1];
@@ -97,7 +107,10 @@ for (const dialect of dialects()) {
       });
       assert.equal(response.status, 400);
       assert.equal(((await response.json()) as { error: string }).error, 'invalid_request');
-      assert.equal((await tokenRequest(server(), tt, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: tt.redirectUri })).status, 200);
+      assert.equal(
+        (await tokenRequest(server(), tt, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: tt.redirectUri })).status,
+        200,
+      );
     });
   });
 }

@@ -27,14 +27,22 @@ const advertised = (doc: Discovery) => endpointKeys.filter((key) => typeof doc[k
 function getWithHost(url: string, host: string): Promise<string> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
-    request({ hostname: target.hostname, port: target.port, path: target.pathname, headers: { host, 'x-forwarded-host': 'evil2.example', 'x-forwarded-proto': 'http' } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        body += chunk;
-      });
-      res.on('end', () => resolve(body));
-    })
+    request(
+      {
+        hostname: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        headers: { host, 'x-forwarded-host': 'evil2.example', 'x-forwarded-proto': 'http' },
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        res.on('end', () => resolve(body));
+      },
+    )
       .on('error', reject)
       .end();
   });
@@ -84,7 +92,7 @@ for (const dialect of dialects()) {
       const grants = doc.grant_types_supported as string[];
       for (const refused of ['implicit', 'password', 'client_credentials']) assert.ok(!grants.includes(refused), refused);
       assert.equal(doc.authorization_response_iss_parameter_supported, true);
-      assert.deepEqual(doc.token_endpoint_auth_methods_supported, ['client_secret_basic', 'none']);
+      assert.deepEqual(doc.token_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post', 'none']);
       assert.equal(doc.registration_endpoint, undefined, 'no dynamic registration');
       assert.notEqual(doc.request_parameter_supported, true);
       assert.notEqual(doc.request_uri_parameter_supported, true);

@@ -73,7 +73,13 @@ for (const dialect of dialects()) {
 
     it('F4: registration refuses wildcard, fragment and credential redirect URIs', async () => {
       const tt = await tenant();
-      for (const uri of ['https://*.example/cb', 'https://app.example/*', 'https://app.example/cb#x', 'https://user:pw@app.example/cb', 'javascript:alert(1)']) {
+      for (const uri of [
+        'https://*.example/cb',
+        'https://app.example/*',
+        'https://app.example/cb#x',
+        'https://user:pw@app.example/cb',
+        'javascript:alert(1)',
+      ]) {
         await assert.rejects(addApp(server(), tt, { type: 'confidential', redirectUris: [uri] }), rejectsRegistration, uri);
       }
     });

@@ -2,7 +2,19 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { dialects } from '../../fixtures/server.ts';
-import { assertErrorPage, assertErrorRedirect, authorizationRequest, endpoints, kidOf, redeem, signIn, signInForTokens, suiteFixture, tokenRequest, userinfo } from './oidc-kit.ts';
+import {
+  assertErrorPage,
+  assertErrorRedirect,
+  authorizationRequest,
+  endpoints,
+  kidOf,
+  redeem,
+  signIn,
+  signInForTokens,
+  suiteFixture,
+  tokenRequest,
+  userinfo,
+} from './oidc-kit.ts';
 
 for (const dialect of dialects()) {
   describe(`tenant-scoped protocol objects (${dialect})`, () => {

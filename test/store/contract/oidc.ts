@@ -63,6 +63,15 @@ export function oidcContract(open: OpenStore) {
       });
     });
 
+    it('consume is atomic: of concurrent calls exactly one wins, and a consumed artifact is never consumed again', async (t) => {
+      const store = await storeFor(t, open);
+      await store.oidcArtifacts.upsert(A, 'AuthorizationCode', 'code-race', { grantId: 'g' }, null);
+      const results = await Promise.all(Array.from({ length: 8 }, () => store.oidcArtifacts.consume(A, 'AuthorizationCode', 'code-race', T0)));
+      assert.equal(results.filter(Boolean).length, 1);
+      assert.equal(await store.oidcArtifacts.consume(A, 'AuthorizationCode', 'code-race', T0 + 1), false);
+      assert.equal(await store.oidcArtifacts.consume(A, 'AuthorizationCode', 'missing', T0), false);
+    });
+
     it('consume touches only the named artifact', async (t) => {
       const store = await storeFor(t, open);
       await store.oidcArtifacts.upsert(A, 'AuthorizationCode', 'code-1', {}, null);
