@@ -1,6 +1,6 @@
 import { type Algorithm, hash, verify } from '@node-rs/argon2';
 import { type LoopResult, runLoop } from './load-loop.ts';
-import { type PhaseCost, metered } from './meter.ts';
+import { metered, type PhaseCost } from './meter.ts';
 
 // Algorithm.Argon2id; the package exports a const enum, which verbatimModuleSyntax cannot import.
 const ARGON2ID = 2 as Algorithm;

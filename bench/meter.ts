@@ -57,7 +57,11 @@ export async function waitForQuietMachine(quietCores: number, maxWaitMs: number)
  * Runs `phase` while sampling the server's RSS (if there is a server) every `sampleMs` over IPC, and returns the CPU both
  * processes spent. The IPC sample itself is a few microseconds of server work, negligible here.
  */
-export async function metered<T extends { ok: number }>(server: ServerHandle | undefined, phase: () => Promise<T>, sampleMs = 100): Promise<{ result: T; cost: PhaseCost }> {
+export async function metered<T extends { ok: number }>(
+  server: ServerHandle | undefined,
+  phase: () => Promise<T>,
+  sampleMs = 100,
+): Promise<{ result: T; cost: PhaseCost }> {
   const noServer: ServerStats = { rss: 0, cpuMicros: 0, eluActive: 0, eluIdle: 0 };
   const sample = () => (server ? server.stats() : Promise.resolve(noServer));
   const before = await sample();

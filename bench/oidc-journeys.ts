@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { HttpBrowser, signInThroughPages } from '../test/fixtures/http-browser.ts';
+import type { Agent } from 'node:http';
+import { formFields } from '../test/fixtures/http-browser.ts';
+import { createBrowser, send } from './http-client.ts';
 import type { BenchUser, SetupReply } from './server-protocol.ts';
 
 /** What a relying party needs to talk to the bench tenant. */
@@ -12,32 +14,40 @@ interface TokenResponse {
   access_token?: string;
   id_token?: string;
   refresh_token?: string;
+  error?: string;
+  error_description?: string;
 }
 
-const tokenUrl = (t: Target) => `${t.baseUrl}/${t.tenant.tenantName}/oauth2/v2.0/token`;
 const b64url = (bytes: number) => randomBytes(bytes).toString('base64url');
 
-async function postToken(t: Target, form: Record<string, string>): Promise<TokenResponse> {
-  const response = await fetch(tokenUrl(t), {
+async function postToken(t: Target, agent: Agent, form: Record<string, string>): Promise<TokenResponse> {
+  const response = await send(agent, `${t.baseUrl}/${t.tenant.tenantName}/oauth2/v2.0/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
     body: new URLSearchParams(form).toString(),
   });
-  const body = (await response.json()) as TokenResponse & { error?: string; error_description?: string };
+  const body = JSON.parse(response.body) as TokenResponse;
   if (response.status !== 200) throw new Error(`token endpoint answered ${response.status}: ${body.error} ${body.error_description ?? ''}`);
   return body;
 }
+
+/** The text of a page that should not have been there, short enough for one log line. */
+const gist = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 200);
 
 /**
  * One full password sign-in as a browser plus a public client would do it: authorize with PKCE
  * → email page → POST email → password page → POST password → resume → callback, then the code
  * is exchanged at the token endpoint. Returns the refresh token (offline_access is requested).
  */
-export async function signInAndExchange(t: Target, user: BenchUser): Promise<string> {
+export async function signInAndExchange(t: Target, agent: Agent, user: BenchUser): Promise<string> {
   const verifier = b64url(32);
   const state = b64url(12);
-  const authorize = new URL(`${t.baseUrl}/${t.tenant.tenantName}/oauth2/v2.0/authorize`);
-  authorize.search = new URLSearchParams({
+  const authorize = `${t.baseUrl}/${t.tenant.tenantName}/oauth2/v2.0/authorize?${new URLSearchParams({
     client_id: t.tenant.clientId,
     response_type: 'code',
     redirect_uri: t.tenant.redirectUri,
@@ -46,12 +56,28 @@ export async function signInAndExchange(t: Target, user: BenchUser): Promise<str
     code_challenge_method: 'S256',
     state,
     nonce: b64url(12),
-  }).toString();
+  })}`;
+  const browser = createBrowser(agent);
+  const origin = t.baseUrl;
 
-  const { callbackUrl } = await signInThroughPages(new HttpBrowser(), authorize.href, user.email, user.password);
-  const code = callbackUrl.searchParams.get('code');
-  if (!code || callbackUrl.searchParams.get('state') !== state) throw new Error(`callback without code or with a wrong state: ${callbackUrl.href}`);
-  const tokens = await postToken(t, {
+  const start = await browser.follow(await browser.get(authorize), authorize, origin);
+  if (start.response.status !== 200) throw new Error(`authorize did not reach the email page: ${start.response.status} ${gist(start.response.body)}`);
+  const first = formFields(start.response.body);
+  const emailAction = new URL(first.actions.find((a) => a.endsWith('/email')) ?? '', start.url).href;
+  const afterEmail = await browser.post(emailAction, { flow: first.flow, csrf: first.csrf, email: user.email });
+  const passwordStep = await browser.follow(afterEmail, emailAction, origin);
+  const second = formFields(passwordStep.response.body);
+  const passwordAction = second.actions.find((a) => a.endsWith('/password'));
+  if (!passwordAction) throw new Error(`no password page: ${passwordStep.response.status} ${gist(passwordStep.response.body)}`);
+  const passwordUrl = new URL(passwordAction, passwordStep.url).href;
+  const afterPassword = await browser.post(passwordUrl, { flow: second.flow, csrf: second.csrf, password: user.password });
+  const end = await browser.follow(afterPassword, passwordUrl, origin);
+  if (end.url.startsWith(origin)) throw new Error(`sign-in did not return to the app: ${end.response.status} ${gist(end.response.body)}`);
+
+  const callback = new URL(end.url);
+  const code = callback.searchParams.get('code');
+  if (!code || callback.searchParams.get('state') !== state) throw new Error(`callback without code or with a wrong state: ${callback.href}`);
+  const tokens = await postToken(t, agent, {
     grant_type: 'authorization_code',
     code,
     redirect_uri: t.tenant.redirectUri,
@@ -63,8 +89,8 @@ export async function signInAndExchange(t: Target, user: BenchUser): Promise<str
 }
 
 /** One refresh-token grant; returns the rotated (newest) refresh token of the chain. */
-export async function refresh(t: Target, refreshToken: string): Promise<string> {
-  const tokens = await postToken(t, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: t.tenant.clientId });
+export async function refresh(t: Target, agent: Agent, refreshToken: string): Promise<string> {
+  const tokens = await postToken(t, agent, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: t.tenant.clientId });
   if (!tokens.access_token || !tokens.refresh_token) throw new Error('refresh response lacks access or refresh token');
   if (tokens.refresh_token === refreshToken) throw new Error('refresh token did not rotate');
   return tokens.refresh_token;

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
+import { agentFor, sourceAddress } from './http-client.ts';
 import { measureGet } from './http-load.ts';
 import { type LoopResult, runLoop } from './load-loop.ts';
-import { type PhaseCost, metered } from './meter.ts';
-import { type Target, refresh, signInAndExchange } from './oidc-journeys.ts';
+import { metered, type PhaseCost } from './meter.ts';
+import { refresh, signInAndExchange, type Target } from './oidc-journeys.ts';
 import { log, mb, ms, pct, rate } from './report.ts';
 import type { ServerHandle } from './server-handle.ts';
 
@@ -16,10 +17,14 @@ export interface PhaseOptions {
 /** Prints where the CPU went during a phase; `unit` names one operation. */
 export function logCost(cost: PhaseCost, unit: string): void {
   const digits = cost.serverCpuMsPerOp < 5 ? 2 : 1;
-  log(
-    `  server ${cost.serverCores.toFixed(2)} cores (event loop ${pct(cost.serverEventLoop)} busy), ${cost.serverCpuMsPerOp.toFixed(digits)} ms CPU per ${unit}`,
-  );
-  log(`  load generator ${cost.clientCores.toFixed(2)} cores, ${cost.clientCpuMsPerOp.toFixed(digits)} ms CPU per ${unit}`);
+  if (cost.serverCores > 0) {
+    log(
+      `  server ${cost.serverCores.toFixed(2)} cores (event loop ${pct(cost.serverEventLoop)} busy), ${cost.serverCpuMsPerOp.toFixed(digits)} ms CPU per ${unit}`,
+    );
+  }
+  // The bench process is the load generator, except in the Argon2 phase, where it does the work itself.
+  const who = cost.serverCores > 0 ? 'load generator' : 'this process';
+  log(`  ${who} ${cost.clientCores.toFixed(2)} cores, ${cost.clientCpuMsPerOp.toFixed(digits)} ms CPU per ${unit}`);
   if (cost.otherCores !== undefined) {
     const warning = cost.otherCores > 0.2 ? '  ← other processes were busy: this figure is pessimistic' : '';
     log(`  other processes on the machine: ${cost.otherCores.toFixed(2)} cores${warning}`);
@@ -27,7 +32,9 @@ export function logCost(cost: PhaseCost, unit: string): void {
 }
 
 function logLoop(result: LoopResult): void {
-  log(`  ${result.ok} ok, ${result.failed} failed${result.firstError ? ` (first error: ${result.firstError})` : ''}; latency p50 ${ms(result.p50Ms)}, p99 ${ms(result.p99Ms)}`);
+  log(
+    `  ${result.ok} ok, ${result.failed} failed${result.firstError ? ` (first error: ${result.firstError})` : ''}; latency p50 ${ms(result.p50Ms)}, p99 ${ms(result.p99Ms)}`,
+  );
 }
 
 /** Runs `fn` with the server's CPU profiler on when a profile folder was given. */
@@ -50,10 +57,17 @@ async function profiled<T>(options: PhaseOptions, name: string, fn: () => Promis
 export async function signInPhase(options: PhaseOptions, concurrency: number, seconds: number) {
   const { server, target } = options;
   const chains: string[] = [];
+  let journeys = 0;
   const op = async (worker: number) => {
     const user = target.tenant.users[worker];
     if (!user) throw new Error(`no user for worker ${worker}`);
-    chains.push(await signInAndExchange(target, user));
+    // A new visitor each time: fresh cookies, a new connection, the next source address.
+    const agent = agentFor(sourceAddress(journeys++));
+    try {
+      chains.push(await signInAndExchange(target, agent, user));
+    } finally {
+      agent.destroy();
+    }
   };
   const warm = await runLoop({ concurrency, durationMs: 3_000, maxCount: concurrency * 2, op });
   if (warm.ok === 0) throw new Error(`sign-in does not work: ${warm.firstError}`);
@@ -64,38 +78,47 @@ export async function signInPhase(options: PhaseOptions, concurrency: number, se
   return { ...measured, chains };
 }
 
+/** Source addresses the refresh phase spreads its chains over (a client keeps its address). */
+const REFRESH_ADDRESSES = 256;
+
 /**
  * Refresh-token grants with rotation over many independent chains. A queue of chains: a worker
  * takes the oldest, refreshes it with its newest token and puts the rotated token back, so no
  * chain ever has two grants in flight and every grant presents a live token.
  */
-export async function refreshPhase(options: PhaseOptions, chains: string[], concurrency: number, seconds: number) {
-  const queue = [...chains];
+export async function refreshPhase(options: PhaseOptions, tokens: string[], concurrency: number, seconds: number) {
+  const agents = Array.from({ length: REFRESH_ADDRESSES }, (_, i) => agentFor(sourceAddress(40_000 + i)));
+  const queue = tokens.map((token, i) => ({ token, agent: agents[i % agents.length] as (typeof agents)[number] }));
   const op = async () => {
-    const token = queue.shift();
-    if (!token) throw new Error('no idle chain (more workers than chains)');
-    queue.push(await refresh(options.target, token));
+    const chain = queue.shift();
+    if (!chain) throw new Error('no idle chain (more workers than chains)');
+    chain.token = await refresh(options.target, chain.agent, chain.token);
+    queue.push(chain);
   };
-  const inFlight = Math.min(concurrency, Math.max(1, Math.floor(chains.length / 2)));
-  log(`  ${chains.length} chains, ${inFlight} grants in flight`);
-  await runLoop({ concurrency: inFlight, durationMs: 1_000, maxCount: 500, op });
-  const measured = await profiled(options, 'refresh', () =>
-    metered(options.server, () => runLoop({ concurrency: inFlight, durationMs: seconds * 1000, maxCount: 60_000, op })),
-  );
-  logLoop(measured.result);
-  logCost(measured.cost, 'grant');
-  return measured;
+  const inFlight = Math.min(concurrency, Math.max(1, Math.floor(tokens.length / 2)));
+  log(`  ${tokens.length} chains, ${inFlight} grants in flight`);
+  try {
+    await runLoop({ concurrency: inFlight, durationMs: 1_000, maxCount: 500, op });
+    const measured = await profiled(options, 'refresh', () =>
+      metered(options.server, () => runLoop({ concurrency: inFlight, durationMs: seconds * 1000, maxCount: 60_000, op })),
+    );
+    logLoop(measured.result);
+    logCost(measured.cost, 'grant');
+    return measured;
+  } finally {
+    for (const agent of agents) agent.destroy();
+  }
 }
 
 /** autocannon against one GET endpoint of the tenant. */
 export async function getPhase(options: PhaseOptions, name: string, path: string, seconds: number, connections: number) {
   const url = `${options.server.url}/${options.target.tenant.tenantName}${path}`;
-  const measured = await profiled(options, name, () =>
-    metered(options.server, () => measureGet(url, seconds, connections)),
-  );
+  const measured = await profiled(options, name, () => metered(options.server, () => measureGet(url, seconds, connections)));
   const r = measured.result;
   log(`  ${name}: ${rate(r.perSecond)}, latency p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}, errors ${r.errors}`);
   const c = measured.cost;
-  log(`    server ${c.serverCores.toFixed(2)} cores (event loop ${pct(c.serverEventLoop)}, ${(c.serverCpuMsPerOp * 1000).toFixed(0)} µs CPU per request), load generator ${c.clientCores.toFixed(2)} cores, others ${c.otherCores?.toFixed(2) ?? '?'} cores`);
+  log(
+    `    server ${c.serverCores.toFixed(2)} cores (event loop ${pct(c.serverEventLoop)}, ${(c.serverCpuMsPerOp * 1000).toFixed(0)} µs CPU per request), load generator ${c.clientCores.toFixed(2)} cores, others ${c.otherCores?.toFixed(2) ?? '?'} cores`,
+  );
   return measured;
 }

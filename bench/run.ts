@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { measureArgon2Ceiling } from './argon2-ceiling.ts';
 import { waitForQuietMachine } from './meter.ts';
 import { getPhase, logCost, refreshPhase, signInPhase } from './phases.ts';
-import { type Row, log, markdownTable, mb, ms, pct, rate } from './report.ts';
+import { log, markdownTable, mb, ms, pct, type Row, rate } from './report.ts';
 import { startServers } from './startup.ts';
 
 const { values: flags } = parseArgs({
@@ -50,7 +50,8 @@ log(`Latchkey bench: ${dialect}, ${cores} cores (${cpus()[0]?.model ?? 'unknown 
 if (flags.profile) log(`Profiling the server into ${flags.profile}: the profiler slows it down, so these figures are not the ones to publish.`);
 
 const busy = await waitForQuietMachine(0.25, 30_000);
-if (busy !== undefined && busy >= 0.25) log(`Other processes keep ${busy.toFixed(2)} cores busy: the figures below will be low (see "other processes" per phase).`);
+if (busy !== undefined && busy >= 0.25)
+  log(`Other processes keep ${busy.toFixed(2)} cores busy: the figures below will be low (see "other processes" per phase).`);
 
 log('\n1. Argon2id ceiling (m=19456, t=2, p=1) in this process, all cores');
 const ceiling = await measureArgon2Ceiling(5_000);
@@ -61,6 +62,10 @@ const argon2CpuMs = ceiling.cost.clientCpuMsPerOp;
 log('\n6. Start → ready (process spawn → first 200 from /ready)');
 const startup = await startServers({ dialect, logLevel, restarts: 3 });
 const { server } = startup;
+process.once('SIGINT', () => {
+  log('\nInterrupted: stopping the server and dropping the bench database.');
+  startup.cleanUp().finally(() => process.exit(130));
+});
 try {
   await sleep(1_000);
   const idle = await server.stats();
@@ -74,6 +79,11 @@ try {
   const signInRatio = signIn.result.perSecond / ceiling.result.perSecond;
   log(`  → ${rate(signIn.result.perSecond)} = ${pct(signInRatio)} of the Argon2 ceiling`);
   log(`  of the server's CPU per sign-in, Argon2 is ≈ ${argon2CpuMs.toFixed(1)} ms; the rest is HTTP, OIDC, pages and database`);
+  // What the cores could do if they did nothing but this journey, server and load generator together.
+  const bound = (cores * 1000) / (signIn.cost.serverCpuMsPerOp + signIn.cost.clientCpuMsPerOp);
+  log(
+    `  CPU-bound limit on this machine: ${rate(bound)} (${cores} cores ÷ (server + load generator) CPU per sign-in); reached ${pct(signIn.result.perSecond / bound)}`,
+  );
 
   log(`\n3. Refresh-token grants with rotation, ${refreshSeconds} s`);
   const refreshes = await refreshPhase(options, signIn.chains, refreshConcurrency, refreshSeconds);
@@ -100,6 +110,11 @@ try {
       value: `${rate(refreshes.result.perSecond)} total, ${rate(refreshPerCore)} per core`,
       target: `≥ ${TARGET.refreshPerCore}/s per core`,
       met: refreshPerCore >= TARGET.refreshPerCore,
+    },
+    {
+      figure: 'Server CPU per sign-in (of which Argon2) / per refresh grant',
+      value: `${signIn.cost.serverCpuMsPerOp.toFixed(1)} ms (${argon2CpuMs.toFixed(1)} ms) / ${refreshes.cost.serverCpuMsPerOp.toFixed(2)} ms`,
+      target: '',
     },
     { figure: 'Discovery requests/s', value: rate(discovery.result.perSecond), target: '' },
     { figure: 'JWKS requests/s', value: rate(jwks.result.perSecond), target: '' },

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { get } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import type { FromServer, ServerStats, SetupReply, ToServer } from './server-protocol.ts';
+import type { BootTimes, FromServer, ServerStats, SetupReply, ToServer } from './server-protocol.ts';
 
 const SERVER_SCRIPT = fileURLToPath(new URL('./server-process.ts', import.meta.url));
 const READY_TIMEOUT_MS = 30_000;
@@ -12,6 +12,8 @@ export interface ServerHandle {
   pid: number;
   /** Process spawn → first 200 from GET /ready, in ms. */
   readyMs: number;
+  /** The server's own account of its start, from its ready message. */
+  boot: BootTimes;
   stats(): Promise<ServerStats>;
   setup(users: number): Promise<SetupReply>;
   /** V8 CPU profile of the server between the two calls, written to `file` (.cpuprofile). */
@@ -54,6 +56,11 @@ export async function spawnServer(env: Record<string, string>, port: number): Pr
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-4000);
   });
+  let boot: BootTimes | undefined;
+  child.on('message', (raw) => {
+    const message = raw as FromServer;
+    if ('type' in message && message.type === 'ready') boot = message.boot;
+  });
   let exited: string | undefined;
   child.once('exit', (code, signal) => {
     exited = `server process exited (${signal ?? code}) ${stderr}`;
@@ -69,6 +76,10 @@ export async function spawnServer(env: Record<string, string>, port: number): Pr
     if ((await probe(url)) === 200) readyMs = performance.now() - started;
     else await sleep(POLL_EVERY_MS);
   }
+  // The ready message is sent right after listen(), so it is here by now or within a moment.
+  for (let i = 0; !boot && i < 200 && !exited; i++) await sleep(POLL_EVERY_MS);
+  if (!boot) throw new Error(exited ?? 'server answered /ready but sent no ready message');
+  const bootTimes = boot;
 
   let nextId = 1;
   const pending = new Map<number, { resolve: (m: FromServer) => void; reject: (e: Error) => void }>();
@@ -96,6 +107,7 @@ export async function spawnServer(env: Record<string, string>, port: number): Pr
     url,
     pid: child.pid ?? 0,
     readyMs,
+    boot: bootTimes,
     async stats() {
       const reply = await ask({ type: 'stats' });
       if (!('stats' in reply)) throw new Error('unexpected reply to stats');

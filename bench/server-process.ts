@@ -12,6 +12,9 @@ import { startLatchkey } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import type { ServerStats, SetupReply, ToServer } from './server-protocol.ts';
 
+// Imports are hoisted: this line runs once every module is loaded.
+const loadedMs = performance.now();
+
 const send = (message: unknown) => process.send?.(message);
 
 if (!process.send) {
@@ -20,6 +23,7 @@ if (!process.send) {
 }
 
 const latchkey = await startLatchkey(loadConfig(process.env), { print: () => {} });
+const startedMs = performance.now();
 
 function stats(): ServerStats {
   const elu = performance.eventLoopUtilization();
@@ -32,10 +36,18 @@ async function setup(users: number): Promise<SetupReply> {
   const { services } = latchkey;
   const tenant = await services.tenants.create(`bench-${randomBytes(3).toString('hex')}`, 'Benchmark');
   const redirectUri = 'http://127.0.0.1:5173/callback';
-  const { app } = await services.apps.create({ tenantId: tenant.id, name: 'Bench app', type: 'public', redirectUris: [redirectUri], postLogoutRedirectUris: [] });
+  const { app } = await services.apps.create({
+    tenantId: tenant.id,
+    name: 'Bench app',
+    type: 'public',
+    redirectUris: [redirectUri],
+    postLogoutRedirectUris: [],
+  });
   const accounts = Array.from({ length: users }, (_, i) => ({ email: `user${i}@bench.example`, password: `pw-${randomBytes(9).toString('base64url')}` }));
   await Promise.all(
-    accounts.map((a, i) => services.users.create({ tenantId: tenant.id, email: a.email, password: a.password, displayName: `Bench User ${i}`, emailVerified: true })),
+    accounts.map((a, i) =>
+      services.users.create({ tenantId: tenant.id, email: a.email, password: a.password, displayName: `Bench User ${i}`, emailVerified: true }),
+    ),
   );
   return { tenantName: tenant.name, clientId: app.id, redirectUri, users: accounts };
 }
@@ -82,4 +94,4 @@ process.on('message', (raw) => {
 // The bench went away (crash or Ctrl-C): never linger as an orphan.
 process.on('disconnect', () => void stop());
 
-send({ type: 'ready', url: latchkey.url, stats: stats() });
+send({ type: 'ready', url: latchkey.url, stats: stats(), boot: { loadedMs, startedMs } });

@@ -10,6 +10,14 @@ export interface ServerStats {
   eluIdle: number;
 }
 
+/** Milliseconds since the server process started (performance.now() there). */
+export interface BootTimes {
+  /** Node started and every module was loaded (TypeScript compiled by tsx on the way). */
+  loadedMs: number;
+  /** startLatchkey resolved: database opened and migrated, Argon2 warmed up, listening. */
+  startedMs: number;
+}
+
 export interface BenchUser {
   email: string;
   password: string;
@@ -31,7 +39,7 @@ export type ToServer =
   | { id: number; type: 'stop' };
 
 export type FromServer =
-  | { type: 'ready'; url: string; stats: ServerStats }
+  | { type: 'ready'; url: string; stats: ServerStats; boot: BootTimes }
   | { id: number; stats: ServerStats }
   | { id: number; setup: SetupReply }
   | { id: number; done: true }

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, freshDatabase } from '../test/fixtures/server.ts';
 import type { DialectName } from '../src/store/index.ts';
+import { freePort, freshDatabase } from '../test/fixtures/server.ts';
 import { SERVER_ARGON2 } from './argon2-ceiling.ts';
 import { log, median, ms } from './report.ts';
 import { type ServerHandle, spawnServer } from './server-handle.ts';
@@ -56,13 +56,14 @@ export async function startServers(options: { dialect: DialectName; logLevel: st
   try {
     server = await spawnServer(env, port);
     const firstStartMs = server.readyMs;
-    log(`  first start (migrations): ${ms(firstStartMs)}`);
+    const parts = (h: ServerHandle) => `modules loaded at ${ms(h.boot.loadedMs)}, startLatchkey took ${ms(h.boot.startedMs - h.boot.loadedMs)}`;
+    log(`  first start (migrations): ${ms(firstStartMs)} (${parts(server)})`);
     const restartMs: number[] = [];
     for (let i = 0; i < options.restarts; i++) {
       await server.stop();
       server = await spawnServer(env, port);
       restartMs.push(server.readyMs);
-      log(`  restart ${i + 1}: ${ms(server.readyMs)}`);
+      log(`  restart ${i + 1}: ${ms(server.readyMs)} (${parts(server)})`);
     }
     const running = server;
     return {

@@ -59,6 +59,7 @@ export async function startLatchkey(config: Config, options: StartOptions = {}):
     from: config.smtpFrom,
     otpOrigin: config.baseUrl,
     outbox: services.deps.store.outbox,
+    unseal: services.outboxSealer.open,
     tenants: services.deps.store.tenants,
     clock: services.deps.clock,
     logger: logger.child({ component: 'mail' }),

@@ -1,4 +1,5 @@
 import { createHmac, hkdfSync } from 'node:crypto';
+import { createSealer } from './secrets/sealer.ts';
 import type { Config } from './config.ts';
 import { createAppService } from './core/apps/app-service.ts';
 import { createPasswordAuthenticator } from './core/credentials/password-authenticator.ts';
@@ -30,6 +31,7 @@ export async function createServices(config: Config, overrides: { clock?: Clock;
   const migrations = await opened.migrate();
   const keyVault = createKeyVault(config.secret);
   const macKey = Buffer.from(hkdfSync('sha256', config.secret, 'latchkey', 'passcode-mac', 32));
+  const outboxSealer = createSealer(config.secret, 'outbox-seal');
   const counters = await createCounters({
     databaseUrl: config.databaseUrl,
     redisUrl: config.redisUrl,
@@ -43,6 +45,7 @@ export async function createServices(config: Config, overrides: { clock?: Clock;
     keyFactory: keyVault.factory,
     counters: counters.counters,
     mac: (data) => createHmac('sha256', macKey).update(data, 'utf8').digest('base64url'),
+    seal: outboxSealer.seal,
   };
   const passwordAuthenticator = createPasswordAuthenticator(deps);
   const passcodes = createPasscodes(deps);
@@ -51,6 +54,7 @@ export async function createServices(config: Config, overrides: { clock?: Clock;
     dialect: opened.dialect as DialectName,
     appliedMigrations: migrations,
     keyVault,
+    outboxSealer,
     tenants: createTenantService(deps),
     apps: createAppService(deps),
     users: createUserService(deps),

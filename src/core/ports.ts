@@ -265,4 +265,6 @@ export interface CoreDeps {
   counters: Counters;
   /** Keyed hash (HMAC-SHA-256 under a key derived from the master secret), base64url. */
   mac(data: string): string;
+  /** Encrypts a secret that must wait in the database (a passcode in the outbox); the mail side opens it. */
+  seal(plain: string): string;
 }

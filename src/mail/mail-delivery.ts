@@ -11,6 +11,8 @@ export interface MailDeliveryOptions {
   /** The server's public origin, for the OTP-Token header of passcode mails. */
   otpOrigin: string;
   outbox: OutboxStore;
+  /** Opens parameters the core sealed (the passcode). */
+  unseal: (sealed: string) => string;
   tenants: Pick<TenantStore, 'findById'>;
   clock: Clock;
   logger: OutboxWorkerLogger;
@@ -44,6 +46,7 @@ export function createMailDelivery(options: MailDeliveryOptions): MailDelivery {
   const { transport, devMailbox } = chooseTransport(options, concurrency);
   const worker = createOutboxWorker({
     outbox: options.outbox,
+    unseal: options.unseal,
     clock: options.clock,
     transport,
     from: options.from,

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { Clock, OutboxStore, QueuedMail, TenantStore } from '../core/ports.ts';
 import { MailRenderError, renderMail } from './templates/render.ts';
 import type { MailMessage, MailTransport } from './transport.ts';
@@ -21,6 +22,8 @@ export interface RetryPolicy {
 
 export interface OutboxWorkerOptions {
   outbox: OutboxStore;
+  /** Opens parameters the core sealed (`sealedCode` becomes `code`); without it they stay sealed. */
+  unseal?: (sealed: string) => string;
   clock: Clock;
   transport: MailTransport;
   /** The From header of every mail. */
@@ -93,7 +96,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const sendTimeoutMs = options.sendTimeoutMs ?? 30_000;
   const concurrency = options.concurrency ?? 5;
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
-  const random = options.random ?? Math.random;
+  // Jitter needs no secrecy, but src/ has one rule: randomness comes from node:crypto.
+  const random = options.random ?? (() => randomInt(2 ** 32) / 2 ** 32);
   const otpOrigin = trustworthyOrigin(options.otpOrigin);
   if (sendTimeoutMs >= leaseMs) throw new Error('outbox worker: sendTimeoutMs must be shorter than leaseMs, or a slow send could be sent twice');
 
@@ -109,6 +113,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   async function message(mail: QueuedMail): Promise<MailMessage> {
     let params = mail.params;
+    if (typeof params.sealedCode === 'string' && options.unseal) {
+      const { sealedCode, ...rest } = params;
+      params = { ...rest, code: options.unseal(sealedCode) };
+    }
     if (params.tenantName === undefined && options.tenants) {
       const tenant = await options.tenants.findById(mail.tenantId);
       if (tenant) params = { ...params, tenantName: tenant.displayName };

@@ -147,6 +147,12 @@ export async function buildProvider(deps: ProviderFactoryDeps, tenant: Tenant): 
     ctx.req.headers['x-forwarded-host'] = publicUrl.host;
     ctx.req.headers['x-forwarded-proto'] = publicUrl.protocol.slice(0, -1);
     await next();
+    // Koa answers paths and methods oidc-provider does not serve with a bare text/plain "Not
+    // Found"; the rest of Latchkey answers API clients in JSON, so these do too.
+    if (ctx.status === 404 && ctx.body === undefined) {
+      ctx.status = 404;
+      ctx.body = { error: 'not_found', error_description: 'There is no such endpoint.' };
+    }
   });
   // Why: oidc-provider follows OIDC Core §11 to the letter and drops offline_access unless the
   // request carries prompt=consent. Every Latchkey app is first-party, so consent is implied (as

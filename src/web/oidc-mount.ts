@@ -4,7 +4,7 @@ import type Provider from 'oidc-provider';
 import { DomainError } from '../core/errors.ts';
 import type { RateLimiter } from '../core/policies/rate-limits.ts';
 import type { ProviderCache } from '../oidc/provider-cache.ts';
-import { flushHeaders } from './security-headers.ts';
+import { allowOwnInlineScripts, flushHeaders } from './security-headers.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 const handlers = new WeakMap<Provider, Handler>();
@@ -51,6 +51,7 @@ export async function oidcMount(app: FastifyInstance, opts: { providers: Provide
     raw.originalUrl = `/${tenant}${path}${search}`;
     raw.url = `${path}${search}`;
     flushHeaders(reply);
+    allowOwnInlineScripts(reply.raw);
     reply.hijack();
     handlerOf(found.provider)(raw, reply.raw);
   };

@@ -1,6 +1,5 @@
 import cookie from '@fastify/cookie';
-import formbody from '@fastify/formbody';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { ProviderCache } from '../oidc/provider-cache.ts';
 import type { Services } from '../services.ts';
 import { demoApp } from './demo/demo-app.ts';
@@ -13,8 +12,9 @@ import { passcodeSignInPages } from './pages/passcode-sign-in.ts';
 import { passwordResetPages } from './pages/password-reset.ts';
 import { signInPages } from './pages/sign-in.ts';
 import { signUpPages } from './pages/sign-up.ts';
-import { installSecurityHeaders } from './security-headers.ts';
+import { installSecurityHeaders, rejectMalformedRequest, securityHeaders } from './security-headers.ts';
 import { stylesheet } from './static/stylesheet.ts';
+import { installStrictBodyParsers, isWellFormedQuery } from './strict-bodies.ts';
 
 export interface ServerOptions {
   services: Services;
@@ -30,20 +30,36 @@ export interface ServerOptions {
 
 /** Builds the Fastify server; plugins are registered in this fixed order. */
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
+  const https = opts.baseUrl.startsWith('https://');
   const app: FastifyInstance = Fastify({
     loggerInstance: opts.logger,
     bodyLimit: 64 * 1024,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
+    // A number, boolean or null where a string belongs is a 400, not silently turned into "1234".
+    ajv: { customOptions: { coerceTypes: false } },
+    // Errors Fastify raises before any hook runs (a bad percent escape in the path) and those
+    // Node's HTTP parser raises (oversized head, broken framing) still get the security headers
+    // and a JSON body, like every other answer.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      reply.headers(securityHeaders(https)).header('cache-control', 'no-store');
+      reply.status(400).send({ error: { code: 'bad_request', message: error.message } });
+    },
+    clientErrorHandler: (error, socket) => rejectMalformedRequest(error, socket, securityHeaders(https)),
   });
-  installSecurityHeaders(app, opts.baseUrl.startsWith('https://'));
+  installSecurityHeaders(app, https);
   installErrorMapper(app);
+  app.addHook('onRequest', async (request, reply) => {
+    if (!isWellFormedQuery(request.raw.url ?? '')) {
+      return reply.status(400).header('cache-control', 'no-store').send({ error: { code: 'bad_encoding', message: 'The query string carries a malformed percent-encoding.' } });
+    }
+  });
   await app.register(cookie, { secret: opts.cookieSecret.toString('base64url') });
 
   await app.register(healthRoutes, { store: opts.services.deps.store });
   app.get('/static/latchkey.css', async (_request, reply) => reply.header('cache-control', 'public, max-age=3600').type('text/css; charset=utf-8').send(stylesheet));
   await app.register(oidcMount, { providers: opts.providers, rateLimiter: opts.services.rateLimiter });
   await app.register(async (pages) => {
-    await pages.register(formbody, { bodyLimit: 16 * 1024 });
+    installStrictBodyParsers(pages, 16 * 1024);
     const journey = { services: opts.services, kit: createInteractionKit(opts.providers) };
     for (const plugin of [signInPages, passwordResetPages, signUpPages, passcodeSignInPages]) await pages.register(plugin, journey);
     if (opts.demo) await pages.register(demoApp, { baseUrl: opts.baseUrl, ...opts.demo });

@@ -36,7 +36,12 @@ for (const dialect of dialects()) {
           // one address, and what this check is about is the race at the last step.
           const flow = (await store.flows.find(emailStep.flow as FlowId)) as SignUpFlow;
           assert.ok(
-            await store.flows.update({ ...flow, state: 'awaiting_details', data: { ...flow.data, email: ADDRESS, existing: false }, version: flow.version + 1 }),
+            await store.flows.update({
+              ...flow,
+              state: 'awaiting_details',
+              data: { ...flow.data, email: ADDRESS, existing: false },
+              version: flow.version + 1,
+            }),
           );
           const details = await journey.open(`${emailStep.url.split('?')[0]}?flow=${encodeURIComponent(flow.id)}`);
           assert.match(details.html, /Confirm password/);

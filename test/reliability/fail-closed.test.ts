@@ -68,14 +68,24 @@ describe('fail closed on a database outage (J5, postgres)', { skip: dialects().i
     await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
 
     assert.equal((await fetch(`${inst.baseUrl}/ready`)).status, 503);
-    const during = await post(journey, actionOf(inst.asTestServer, passwordPage, '/password'), { flow: passwordPage.flow, csrf: passwordPage.csrf, password: tt.password });
+    const during = await post(journey, actionOf(inst.asTestServer, passwordPage, '/password'), {
+      flow: passwordPage.flow,
+      csrf: passwordPage.csrf,
+      password: tt.password,
+    });
     assert.equal(journey.reachedApp(during), false, 'no sign-in without the database');
     assert.ok(during.status >= 400, `refused, not ${during.status}`);
     assert.doesNotMatch(during.html, INTERNALS);
     const token = await fetch(`${inst.baseUrl}/${tt.tenant.name}/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: 'x', client_id: tt.app.id, redirect_uri: tt.redirectUri, code_verifier: 'v'.repeat(43) }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: 'x',
+        client_id: tt.app.id,
+        redirect_uri: tt.redirectUri,
+        code_verifier: 'v'.repeat(43),
+      }),
     });
     assert.ok(token.status >= 400, `the token endpoint refuses, not ${token.status}`);
     assert.doesNotMatch(await token.text(), INTERNALS);

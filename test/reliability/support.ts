@@ -12,4 +12,5 @@ export async function signIn(journey: Journey, emailPage: Page, email: string, p
 export const kidOf = (jwt: string | undefined) => (jwt ? decodeProtectedHeader(jwt).kid : undefined);
 
 /** What a 5xx/4xx body must never show: stack frames, source paths, driver or SQL errors. */
-export const INTERNALS = /\bat [\w.<>]+ \(|node:internal|\/src\/|\.ts:\d+|SqliteError|no such table|relation "|ECONNREFUSED|terminating connection|Connection terminated|pg_|SQLSTATE/i;
+export const INTERNALS =
+  /\bat [\w.<>]+ \(|node:internal|\/src\/|\.ts:\d+|SqliteError|no such table|relation "|ECONNREFUSED|terminating connection|Connection terminated|pg_|SQLSTATE/i;

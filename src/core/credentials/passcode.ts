@@ -22,7 +22,7 @@ export type PasscodeCheck = 'ok' | 'invalid_passcode' | 'too_many_attempts';
  * purpose, single use, short-lived, attempt-limited. A resend replaces the code and keeps the
  * failed-attempt count. The code and its mail are written in one transaction (the outbox).
  */
-export function createPasscodes({ clock, random, mac, counters }: Pick<CoreDeps, 'clock' | 'random' | 'mac' | 'counters'>) {
+export function createPasscodes({ clock, random, mac, seal, counters }: Pick<CoreDeps, 'clock' | 'random' | 'mac' | 'seal' | 'counters'>) {
   const limits = createRateLimiter(counters);
   const hashOf = (flowId: FlowId, purpose: PasscodePurpose, code: string) => mac(`passcode:${purpose}:${flowId}:${code}`);
 
@@ -73,7 +73,8 @@ export function createPasscodes({ clock, random, mac, counters }: Pick<CoreDeps,
         tenantName: delivery.tenantName,
         email: delivery.to,
         lifetimeMinutes: Math.ceil(policy.lifetimeMs / 60000),
-        ...(delivery.carriesCode ? { code } : {}),
+        // Sealed: the outbox row is cleared after sending, but old row versions linger on disk.
+        ...(delivery.carriesCode ? { sealedCode: seal(code) } : {}),
       },
       createdAt: now,
     });

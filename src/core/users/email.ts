@@ -1,3 +1,4 @@
+import { domainToUnicode } from 'node:url';
 import { DomainError } from '../errors.ts';
 
 // Why hand-written: we need only a conservative syntactic check (one @, a dotted domain, no
@@ -13,5 +14,9 @@ export function parseEmail(input: string): { email: string; normalized: string }
   if (email.length > 254 || INVISIBLE.test(email) || !EMAIL.test(email) || (email.split('@')[0]?.length ?? 0) > 64) {
     throw new DomainError('invalid_email');
   }
-  return { email, normalized: email.toLowerCase() };
+  // One mailbox, one key: an internationalised domain typed as Unicode or as its punycode
+  // (xn--) form is the same domain, so the key holds the Unicode form (IDNA, via node:url).
+  const at = email.lastIndexOf('@');
+  const domain = email.slice(at + 1).toLowerCase();
+  return { email, normalized: `${email.slice(0, at).toLowerCase()}@${domainToUnicode(domain) || domain}` };
 }

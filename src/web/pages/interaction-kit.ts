@@ -31,7 +31,12 @@ export interface JourneyForm {
   csrf: string;
 }
 
-const sameToken = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+// Compares bytes, not UTF-16 units: a token with a multi-byte character has the same string
+// length as a real one but more bytes, and timingSafeEqual throws on unequal lengths.
+const sameToken = (a: string, b: string) => {
+  const [x, y] = [Buffer.from(a), Buffer.from(b)];
+  return x.length === y.length && timingSafeEqual(x, y);
+};
 
 /** The JSON schema shared by journey forms: known fields only, bounded lengths. */
 export function formSchema(fields: Record<string, number>): RouteShorthandOptions {

@@ -5,7 +5,7 @@ import * as client from 'openid-client';
 import { Journey, type Page, codeIn, comparable, nthMail } from '../../fixtures/journey.ts';
 import { dialects } from '../../fixtures/server.ts';
 import type { ReceivedMail } from '../../fixtures/smtp.ts';
-import { EMAIL, actionOf, disableUser, passcodeApp, requestReset, setUp, settle } from './support.ts';
+import { EMAIL, actionOf, allMailSent, disableUser, passcodeApp, requestReset, setUp, settle } from './support.ts';
 
 /**
  * B12, B14, B15 and B16 (SECURITY-CHECKLIST): what a reset request may and may not do before a
@@ -15,11 +15,21 @@ const EVIL = 'evil.example';
 const DISABLED = 'dana.disabled@example.com';
 
 /** POSTs a form over a raw socket, so the Host header can be anything (fetch would not let us). */
-function rawPost(url: URL, form: Record<string, string>, headers: Record<string, string>): Promise<{ status: number; location: string | undefined; body: string }> {
+function rawPost(
+  url: URL,
+  form: Record<string, string>,
+  headers: Record<string, string>,
+): Promise<{ status: number; location: string | undefined; body: string }> {
   const body = new URLSearchParams(form).toString();
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'POST', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname + url.search,
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -65,11 +75,19 @@ for (const dialect of dialects()) {
       const { mailbox, server, tt, clock } = await setUp(t, dialect);
       const { journey, page } = await Journey.begin(server, tt);
       const passwordPage = await journey.submit(page, '/email', { email: EMAIL });
-      const forged = { host: EVIL, 'x-forwarded-host': EVIL, 'x-forwarded-proto': 'https', forwarded: `host=${EVIL};proto=https`, cookie: journey.browser.cookieHeader() };
+      const forged = {
+        host: EVIL,
+        'x-forwarded-host': EVIL,
+        'x-forwarded-proto': 'https',
+        forwarded: `host=${EVIL};proto=https`,
+        cookie: journey.browser.cookieHeader(),
+      };
       const forgot = await rawPost(new URL(actionOf(server, passwordPage, '/forgot')), { flow: passwordPage.flow, csrf: passwordPage.csrf }, forged);
       assert.equal(forgot.status, 303, forgot.body.slice(0, 300));
       assert.doesNotMatch(forgot.location ?? '', new RegExp(EVIL));
       const codePage = await journey.open(new URL(forgot.location ?? '', server.baseUrl).href);
+      await nthMail(mailbox, EMAIL, 0);
+      await allMailSent(server);
       clock.advance(31_000);
       const resend = await rawPost(new URL(actionOf(server, codePage, '/reset/resend')), { flow: codePage.flow, csrf: codePage.csrf }, forged);
       assert.equal(resend.status, 303);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { DialectName } from '../../../src/store/index.ts';
 import { openDatabase } from '../../../src/store/dialects.ts';
-import { sessionsClosed } from '../../fixtures/child-server.ts';
+import { sessionsClosed, until } from '../../fixtures/child-server.ts';
 import { formFields } from '../../fixtures/http-browser.ts';
 import type { Journey, Page } from '../../fixtures/journey.ts';
 import { type TestServer, offsetClock, startTestServer } from '../../fixtures/server.ts';
@@ -53,7 +53,13 @@ export async function requestSignUpCode(journey: Journey, emailPage: Page, email
 export async function passcodeApp(server: TestServer, tt: TestTenant): Promise<TestTenant> {
   const { services } = server.latchkey;
   const userFlow = await services.userFlows.create({ tenantId: tt.tenant.id, name: 'Passwordless', methods: ['email_otp'] });
-  const { app } = await services.apps.create({ tenantId: tt.tenant.id, name: 'Passwordless app', type: 'public', redirectUris: [tt.redirectUri], userFlowId: userFlow.id });
+  const { app } = await services.apps.create({
+    tenantId: tt.tenant.id,
+    name: 'Passwordless app',
+    type: 'public',
+    redirectUris: [tt.redirectUri],
+    userFlowId: userFlow.id,
+  });
   return { ...tt, app };
 }
 
@@ -88,6 +94,16 @@ export async function disableUser(server: TestServer, userId: string): Promise<v
   } finally {
     await db.destroy();
   }
+}
+
+/**
+ * Waits until the outbox has recorded every mail as sent. Call it before moving the core clock:
+ * the outbox worker runs on that clock too, and jumping past its 60 s lease while a send is still
+ * being recorded would make it send that mail again (at-least-once delivery), which real time
+ * never does.
+ */
+export async function allMailSent(server: TestServer): Promise<void> {
+  await until(async () => (await server.latchkey.services.deps.store.outbox.pendingCount()) === 0, 'every mail to be recorded as sent');
 }
 
 /** Waits long enough for a mail that should not come to have arrived if it were sent. */
