@@ -12,16 +12,16 @@ module.exports = {
     },
     {
       name: 'front-doors-skip-the-store',
-      comment: 'web and oidc reach persistence only through core ports.',
+      comment: 'web, oidc and the admin API reach persistence only through core ports.',
       severity: 'error',
-      from: { path: '^src/(web|oidc)/' },
+      from: { path: '^src/(web|oidc|admin)/' },
       to: { path: '^src/store/' },
     },
     {
       name: 'adapters-do-not-use-front-doors',
       severity: 'error',
       from: { path: '^src/(store|passwords|mail|counters)/' },
-      to: { path: '^src/(web|oidc|cli)/' },
+      to: { path: '^src/(web|oidc|cli|admin)/' },
     },
     {
       name: 'nothing-imports-the-composition-root',

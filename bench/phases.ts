@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { agentFor, sourceAddress } from './http-client.ts';
 import { measureGet } from './http-load.ts';
-import { type LoopResult, runLoop } from './load-loop.ts';
+import { type LoopResult, percentile, runLoop } from './load-loop.ts';
 import { metered, type PhaseCost } from './meter.ts';
-import { refresh, signInAndExchange, type Target } from './oidc-journeys.ts';
+import { refresh, requestPasswordReset, signInAndExchange, type Target } from './oidc-journeys.ts';
 import { log, mb, ms, pct, rate } from './report.ts';
 import type { ServerHandle } from './server-handle.ts';
+import type { SmtpSink } from './smtp-sink.ts';
 
 export interface PhaseOptions {
   server: ServerHandle;
@@ -121,4 +122,86 @@ export async function getPhase(options: PhaseOptions, name: string, path: string
     `    server ${c.serverCores.toFixed(2)} cores (event loop ${pct(c.serverEventLoop)}, ${(c.serverCpuMsPerOp * 1000).toFixed(0)} µs CPU per request), load generator ${c.clientCores.toFixed(2)} cores, others ${c.otherCores?.toFixed(2) ?? '?'} cores`,
   );
   return measured;
+}
+
+/** How long a passcode mail may take before it counts as lost. */
+const MAIL_TIMEOUT_MS = 10_000;
+
+/**
+ * Password resets up to their passcode mail: each op walks a new visitor to the password page of
+ * its own user, clicks "Forgot password?" and waits for the mail at the SMTP sink. The latency is
+ * from just before that POST is sent to the end of the mail's DATA at the sink: request, flow,
+ * outbox commit, the worker's nudge, rendering, and the SMTP dialogue. One mail per user, so no
+ * per-address limit is ever reached. The first `warm` users warm the provider and the SMTP pool.
+ */
+export async function mailPhase(options: PhaseOptions, sink: SmtpSink, count: number, warm: number, concurrency: number) {
+  const { target } = options;
+  const users = target.tenant.users;
+  let next = 0;
+  const latencies: number[] = [];
+  const op = async () => {
+    const index = next++;
+    const user = users[index];
+    if (!user) throw new Error('no user left for a reset');
+    const agent = agentFor(sourceAddress(50_000 + index));
+    try {
+      let sentAt = 0;
+      // Each tenant of the bench has the same addresses (user0@…): forget an earlier phase's mail.
+      sink.arrivals.delete(user.email.toLowerCase());
+      await requestPasswordReset(target, agent, user, () => {
+        sentAt = performance.now();
+      });
+      const arrivedAt = await sink.waitFor(user.email, MAIL_TIMEOUT_MS);
+      if (arrivedAt === undefined) throw new Error(`no mail to ${user.email} within ${MAIL_TIMEOUT_MS} ms`);
+      if (index >= warm) latencies.push(arrivedAt - sentAt);
+    } finally {
+      agent.destroy();
+    }
+  };
+  const warmed = await runLoop({ concurrency: Math.min(concurrency, warm), durationMs: 30_000, maxCount: warm, op });
+  if (warmed.ok === 0) throw new Error(`password reset mail does not work: ${warmed.firstError}`);
+  const measured = await metered(options.server, () => runLoop({ concurrency, durationMs: 120_000, maxCount: count, op }));
+  latencies.sort((a, b) => a - b);
+  const mail = { count: latencies.length, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), maxMs: latencies.at(-1) ?? 0 };
+  log(`  ${measured.result.ok} mails, ${measured.result.failed} failed${measured.result.firstError ? ` (first error: ${measured.result.firstError})` : ''}`);
+  log(`  Forgot password POST → SMTP DATA end: p50 ${ms(mail.p50Ms)}, p99 ${ms(mail.p99Ms)}, max ${ms(mail.maxMs)}`);
+  logCost(measured.cost, 'reset');
+  return { ...measured, mail };
+}
+
+/**
+ * Runs `fn` while `concurrency` browsers sign in without pause (the sign-in phase's journey, one
+ * user per browser), so what `fn` measures is measured under full load. The load starts a second
+ * before `fn` and stops after it.
+ */
+export async function underSignInLoad<T>(target: Target, concurrency: number, fn: () => Promise<T>): Promise<{ value: T; signIns: number; failed: number }> {
+  let stop = false;
+  let signIns = 0;
+  let failed = 0;
+  let journeys = 0;
+  const browse = async (worker: number) => {
+    const user = target.tenant.users[worker];
+    if (!user) throw new Error(`no user for worker ${worker}`);
+    while (!stop) {
+      // Addresses apart from the other phases', so no per-IP budget is shared with them.
+      const agent = agentFor(sourceAddress(20_000 + journeys++));
+      try {
+        await signInAndExchange(target, agent, user);
+        signIns++;
+      } catch {
+        failed++;
+      } finally {
+        agent.destroy();
+      }
+    }
+  };
+  const browsers = Array.from({ length: concurrency }, (_, i) => browse(i));
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const value = await fn();
+    return { value, signIns, failed };
+  } finally {
+    stop = true;
+    await Promise.all(browsers);
+  }
 }

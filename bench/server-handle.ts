@@ -3,7 +3,10 @@ import { get } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { BootTimes, FromServer, ServerStats, SetupReply, ToServer } from './server-protocol.ts';
 
-const SERVER_SCRIPT = fileURLToPath(new URL('./server-process.ts', import.meta.url));
+const SERVER_SOURCE = fileURLToPath(new URL('./server-process.ts', import.meta.url));
+/** bench/server-process.ts bundled like dist/latchkey.mjs (see bench/startup.ts). */
+export const SERVER_BUNDLE = 'dist/bench-server.mjs';
+const SERVER_BUNDLE_PATH = fileURLToPath(new URL(`../${SERVER_BUNDLE}`, import.meta.url));
 const READY_TIMEOUT_MS = 30_000;
 const POLL_EVERY_MS = 5;
 
@@ -40,14 +43,15 @@ type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Spawns `node --import tsx bench/server-process.ts` with exactly `env` (plus PATH), and waits
- * until GET /ready answers 200. The clock starts just before the spawn, so the figure includes
+ * Spawns the server with exactly `env` (plus PATH): `node dist/bench-server.mjs`, a bundle like
+ * the one `npm start` runs, or `node --import tsx bench/server-process.ts` when `fromSource`.
+ * Waits until GET /ready answers 200. The clock starts just before the spawn, so the figure includes
  * Node's own start, module loading, migrations and the Argon2 warm-up: what an operator waits for.
  */
-export async function spawnServer(env: Record<string, string>, port: number): Promise<ServerHandle> {
+export async function spawnServer(env: Record<string, string>, port: number, fromSource = false): Promise<ServerHandle> {
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SERVER_SCRIPT], {
+  const child: ChildProcess = spawn(process.execPath, fromSource ? ['--import', 'tsx', SERVER_SOURCE] : [SERVER_BUNDLE_PATH], {
     env: { PATH: process.env.PATH ?? '', ...env },
     // Logs go to /dev/null (as cheap as a well-behaved log shipper); stderr is kept for failures.
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

@@ -1,8 +1,10 @@
 /**
  * The server under benchmark, in its own process so that its RSS and CPU are its own and not
- * the load generator's. Started by bench/server-handle.ts as `node --import tsx bench/server-process.ts`
- * with the whole configuration in its environment; it talks to the bench over the IPC channel
- * only (no extra HTTP route, so the server is exactly what `latchkey serve` runs).
+ * the load generator's. Started by bench/server-handle.ts from its esbuild bundle
+ * (dist/bench-server.mjs, as `npm start` runs dist/latchkey.mjs) or, with --from-source, as
+ * `node --import tsx bench/server-process.ts`, with the whole configuration in its environment.
+ * It talks to the bench over the IPC channel only (no extra HTTP route, so the server is exactly
+ * what `latchkey serve` runs).
  */
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
@@ -12,7 +14,7 @@ import { startLatchkey } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import type { ServerStats, SetupReply, ToServer } from './server-protocol.ts';
 
-// Imports are hoisted: this line runs once every module is loaded.
+// Imports are hoisted: this line runs once every module is loaded (or the bundle is evaluated).
 const loadedMs = performance.now();
 
 const send = (message: unknown) => process.send?.(message);

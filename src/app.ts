@@ -41,7 +41,13 @@ export async function startLatchkey(config: Config, options: StartOptions = {}):
   if (config.secretGenerated) {
     logger.warn('LATCHKEY_SECRET is not set: generated a master key into the data directory. Set LATCHKEY_SECRET in production and keep it safe.');
   }
-  const services = await createServices(config, options);
+  // Lockouts and refused requests are warnings an operator acts on (an attack in progress), so
+  // they are logged at warn (shown at the default level), with who and where, never what was typed.
+  const securityLog = logger.child({ component: 'security' });
+  const services = await createServices(config, {
+    ...options,
+    securityLog: { record: (event) => securityLog.warn(event, event.event === 'account_locked' ? 'account locked' : 'request refused: rate limited') },
+  });
   const seed = config.seedDemo ? await seedDemo(services, config.baseUrl) : { created: false };
   const demoTenant = config.seedDemo ? await services.deps.store.tenants.findByName(DEMO_TENANT) : undefined;
   const demoApp = demoTenant ? await services.apps.find(demoTenant.id, DEMO_CLIENT_ID as AppId) : undefined;
@@ -53,6 +59,7 @@ export async function startLatchkey(config: Config, options: StartOptions = {}):
     baseUrl: config.baseUrl,
     secret: config.secret,
     views: oidcViews,
+    rateLimiter: services.rateLimiter,
   });
   const mail = createMailDelivery({
     smtpUrl: config.smtpUrl,
@@ -105,6 +112,7 @@ export async function startLatchkey(config: Config, options: StartOptions = {}):
   }
   if (mail.devMailbox) print(`  Dev mailbox:     ${config.baseUrl}/dev/mailbox`);
   if (seed.demoUser) print(`  Demo user:       ${seed.demoUser.email} / ${seed.demoUser.password}   (shown once)`);
+  if (seed.demoAdmin) print(`  Demo admin:      ${seed.demoAdmin.email} / ${seed.demoAdmin.password}   (shown once; global administrator; admin API reference at ${config.baseUrl}/admin/docs)`);
 
   let closing: Promise<void> | undefined;
   return {

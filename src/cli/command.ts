@@ -30,10 +30,10 @@ export interface Command {
   run(ctx: CommandContext): Promise<void>;
 }
 
-/** Commands that share a first word, such as `tenant create` and `tenant list`. */
+/** Commands that share a first word, such as `tenant create` and `tenant list`; a group may nest (`admin apikey create`). */
 export interface CommandGroup {
   summary: string;
-  subcommands: Readonly<Record<string, Command>>;
+  subcommands: Readonly<Record<string, Command | CommandGroup>>;
 }
 
 /** What a command gets: its parsed arguments, the output, and access to the services. */

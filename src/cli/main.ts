@@ -2,6 +2,7 @@ import { text } from 'node:stream/consumers';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { ConfigError, configDescriptions, loadConfig } from '../config.ts';
 import { DomainError } from '../core/errors.ts';
+import { adminCommands } from './admin.ts';
 import { appCommands } from './app.ts';
 import {
   CliError,
@@ -23,6 +24,8 @@ import { createOutput, type Output, type Streams } from './output.ts';
 import { serveCommand } from './serve.ts';
 import { tenantCommands } from './tenant.ts';
 import { userCommands } from './user.ts';
+import { userFlowCommands } from './user-flow.ts';
+import { policyCommands } from './policy.ts';
 
 /** The dispatch table: the first word picks a command or a group, the second a group's command. */
 const COMMANDS: Readonly<Record<string, Command | CommandGroup>> = {
@@ -32,6 +35,9 @@ const COMMANDS: Readonly<Record<string, Command | CommandGroup>> = {
   app: appCommands,
   user: userCommands,
   keys: keysCommands,
+  admin: adminCommands,
+  userflow: userFlowCommands,
+  policy: policyCommands,
 };
 
 const isGroup = (entry: Command | CommandGroup): entry is CommandGroup => 'subcommands' in entry;
@@ -64,14 +70,19 @@ function mainHelp(): string[] {
 
 /** The command (or group) that `words` name, with the words it used up. */
 function resolve(words: readonly string[]): { path: string; entry: Command | CommandGroup; rest: string[] } {
-  const [first, second, ...after] = words;
+  const [first, ...after] = words;
   const entry = first === undefined ? undefined : COMMANDS[first];
   if (first === undefined || entry === undefined) throw new UsageError(`unknown command "${first ?? ''}"`);
-  if (!isGroup(entry)) return { path: first, entry, rest: words.slice(1) };
-  if (second === undefined || second.startsWith('-')) return { path: first, entry, rest: words.slice(1) };
-  const command = entry.subcommands[second];
-  if (!command) throw new UsageError(`unknown command "${first} ${second}" (${Object.keys(entry.subcommands).join(', ')})`);
-  return { path: `${first} ${second}`, entry: command, rest: after };
+  return descend(first, entry, after);
+}
+
+/** Follows the words into nested groups (`admin apikey create`) until a command or an option. */
+function descend(path: string, entry: Command | CommandGroup, rest: string[]): { path: string; entry: Command | CommandGroup; rest: string[] } {
+  const [next, ...after] = rest;
+  if (!isGroup(entry) || next === undefined || next.startsWith('-')) return { path, entry, rest };
+  const command = entry.subcommands[next];
+  if (!command) throw new UsageError(`unknown command "${path} ${next}" (${Object.keys(entry.subcommands).join(', ')})`);
+  return descend(`${path} ${next}`, command, after);
 }
 
 function helpFor(words: readonly string[]): string[] {

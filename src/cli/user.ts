@@ -4,7 +4,7 @@ import { type Args, type CommandContext, type CommandGroup, UsageError } from '.
 import { isoTime, table } from './output.ts';
 
 /** The JSON shape of a user, listed field by field: credentials are never part of it. */
-const userJson = (u: User) => ({
+const userJson = (u: Pick<User, 'id' | 'email' | 'displayName' | 'emailVerified' | 'enabled' | 'attributes' | 'createdAt'>) => ({
   id: u.id,
   email: u.email,
   displayName: u.displayName,
@@ -41,12 +41,12 @@ export const userCommands: CommandGroup = {
   summary: 'Create and list the users (customer accounts) of a tenant.',
   subcommands: {
     create: {
-      summary: 'Create a user, with a password if one is given.',
+      summary: 'Create a user, with a temporary password if one is given (the first sign-in replaces it).',
       options: {
         tenant: tenantOption,
         email: { type: 'string', value: 'EMAIL', required: true, help: 'Email address; unique within the tenant.' },
-        password: { type: 'string', value: 'PASSWORD', help: 'Initial password (visible in shell history; prefer --password-stdin).' },
-        'password-stdin': { type: 'boolean', help: 'Read the initial password from standard input.' },
+        password: { type: 'string', value: 'PASSWORD', help: 'Temporary password (visible in shell history; prefer --password-stdin).' },
+        'password-stdin': { type: 'boolean', help: 'Read the temporary password from standard input.' },
         'display-name': { type: 'string', value: 'NAME', help: 'Display name (default: the part of the email before @).' },
       },
       notes: ['Example: printf %s "$PASSWORD" | latchkey user create --tenant acme --email ada@example.com --password-stdin'],
@@ -55,14 +55,18 @@ export const userCommands: CommandGroup = {
         if (args.string('password') !== undefined) {
           out.note('note: a password given with --password may be kept in your shell history; prefer --password-stdin.');
         }
+        // Through the admin resources, as the admin API does: a password an operator chose is
+        // temporary (checklist C19, Entra's "require password change on first sign-in"), and the
+        // creation is in the audit log with the CLI as actor.
         const user = await withServices(async (s) => {
           const tenant = await s.tenants.getByName(args.required('tenant'));
-          return s.users.create({ tenantId: tenant.id, email: args.required('email'), password, displayName: args.string('display-name') });
+          const created = await s.resources.users.create(tenant.id, { email: args.required('email'), password, displayName: args.string('display-name') }, 'cli');
+          return created.view;
         });
-        out.result({ ...userJson(user), hasPassword: password !== undefined }, [
+        out.result({ ...userJson(user), hasPassword: password !== undefined, passwordIsTemporary: password !== undefined }, [
           `Created user ${user.email} (${user.displayName})`,
           `  id:       ${user.id}`,
-          `  password: ${password === undefined ? 'none (the user can only sign in by other means)' : 'set'}`,
+          `  password: ${password === undefined ? 'none (the user signs in with an emailed code or resets one)' : 'temporary: the first sign-in asks for a new one'}`,
         ]);
       },
     },

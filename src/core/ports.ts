@@ -2,15 +2,19 @@
  * The ports the domain core needs from the world. Adapters in store/, passwords/ and oidc/
  * implement them; the core never imports those folders.
  */
-import type { App } from './apps/app.ts';
+import type { App, AppSecret } from './apps/app.ts';
+import type { ApiKey } from './admin/api-key.ts';
+import type { StoredGrant } from './admin/roles.ts';
+import type { SecurityEvent } from './audit/security-event.ts';
 import type { SignInEvent } from './audit/sign-in-event.ts';
 import type { Flow } from './flows/flow.ts';
 import type { PolicyOverrides } from './policies/tenant-policies.ts';
 import type { OutgoingMail } from './mail/outgoing-mail.ts';
 import type { AppId, FlowId, GroupId, TenantId, UserFlowId, UserId } from './ids.ts';
+import type { Branding } from './tenants/branding.ts';
 import type { SigningKey } from './tenants/signing-key.ts';
 import type { Tenant } from './tenants/tenant.ts';
-import type { UserFlow } from './user-flows/user-flow.ts';
+import type { CustomAttribute, UserFlow } from './user-flows/user-flow.ts';
 import type { Group, PasswordCredential, User } from './users/user.ts';
 
 export interface Clock {
@@ -44,12 +48,35 @@ export interface TenantStore {
   setPolicies(id: TenantId, policies: PolicyOverrides): Promise<void>;
   /** Atomically increments configVersion. */
   bumpConfigVersion(id: TenantId): Promise<void>;
+  /**
+   * Inside a transaction: takes the tenant's row lock until it ends, so admin changes to one
+   * tenant's resources run one at a time on every node (an If-Match check and its write never
+   * interleave with another change).
+   */
+  lock(id: TenantId): Promise<void>;
+  setDisplayName(id: TenantId, displayName: string): Promise<void>;
+  /**
+   * Deletes the tenant and everything of it: users, apps, flows, keys, OIDC artifacts, logs,
+   * unsent mail and administrators' grants on it.
+   */
+  delete(id: TenantId): Promise<void>;
 }
 
 export interface AppStore {
   insert(app: App): Promise<void>;
   findById(tenantId: TenantId, id: AppId): Promise<App | undefined>;
   list(tenantId: TenantId): Promise<App[]>;
+  /** Links the app to a user flow (null: Entra's default flow). */
+  setUserFlow(tenantId: TenantId, id: AppId, userFlowId: UserFlowId | null): Promise<void>;
+  /** Writes name, redirect URIs, post-logout redirect URIs and the live secrets' hashes. */
+  update(app: App): Promise<void>;
+  /** Deletes the app and its secrets. */
+  delete(tenantId: TenantId, id: AppId): Promise<void>;
+  insertSecret(secret: AppSecret): Promise<void>;
+  /** The app's secrets, revoked ones too, oldest first. */
+  listSecrets(tenantId: TenantId, appId: AppId): Promise<AppSecret[]>;
+  /** Marks the secret revoked at `at`; false when it does not exist or was revoked already. */
+  revokeSecret(tenantId: TenantId, appId: AppId, id: string, at: number): Promise<boolean>;
 }
 
 export interface UserStore {
@@ -57,19 +84,33 @@ export interface UserStore {
   insert(user: User): Promise<void>;
   findById(tenantId: TenantId, id: UserId): Promise<User | undefined>;
   findByEmail(tenantId: TenantId, emailNormalized: string): Promise<User | undefined>;
-  list(tenantId: TenantId, opts: { limit: number; afterEmail?: string }): Promise<User[]>;
+  /** Ordered by normalised email; `emailPrefix` keeps those starting with it (already normalised). */
+  list(tenantId: TenantId, opts: { limit: number; afterEmail?: string; emailPrefix?: string }): Promise<User[]>;
+  /** Writes the mutable fields (display name, attributes, enabled, emailVerified, updatedAt). */
+  update(user: User): Promise<void>;
+  /** Deletes the user with its credentials and group memberships. */
+  delete(tenantId: TenantId, id: UserId): Promise<void>;
 }
 
 export interface PasswordStore {
   find(userId: UserId): Promise<PasswordCredential | undefined>;
-  /** Inserts or replaces the user's password hash. */
+  /** Inserts or replaces the user's password hash (and its mustChange mark: absent is false). */
   upsert(credential: PasswordCredential): Promise<void>;
 }
 
 export interface GroupStore {
+  /** Throws DomainError('group_exists') if the tenant has a group of that name. */
   insert(group: Group): Promise<void>;
   list(tenantId: TenantId): Promise<Group[]>;
+  findById(tenantId: TenantId, id: GroupId): Promise<Group | undefined>;
+  /** Throws DomainError('group_exists') if the name is taken. */
+  rename(tenantId: TenantId, id: GroupId, name: string): Promise<void>;
+  /** Deletes the group and its memberships. */
+  delete(tenantId: TenantId, id: GroupId): Promise<void>;
+  /** Adding a member twice changes nothing. */
   addMember(groupId: GroupId, userId: UserId): Promise<void>;
+  removeMember(groupId: GroupId, userId: UserId): Promise<void>;
+  members(groupId: GroupId): Promise<UserId[]>;
   groupsOf(userId: UserId): Promise<GroupId[]>;
 }
 
@@ -77,6 +118,30 @@ export interface UserFlowStore {
   insert(flow: UserFlow): Promise<void>;
   findById(tenantId: TenantId, id: UserFlowId): Promise<UserFlow | undefined>;
   list(tenantId: TenantId): Promise<UserFlow[]>;
+  /** Writes name, methods, attributes, custom attributes and SSPR. */
+  update(flow: UserFlow): Promise<void>;
+  /** Deletes the flow; apps that used it fall back to the default flow. */
+  delete(tenantId: TenantId, id: UserFlowId): Promise<void>;
+}
+
+/** A tenant's branding documents, one per language. */
+export interface BrandingStore {
+  find(tenantId: TenantId, locale: string): Promise<Branding | undefined>;
+  /** The languages that have branding, ordered by locale. */
+  list(tenantId: TenantId): Promise<Array<{ locale: string; updatedAt: number }>>;
+  /** Inserts or replaces the language's branding. */
+  put(tenantId: TenantId, locale: string, branding: Branding, at: number): Promise<void>;
+  delete(tenantId: TenantId, locale: string): Promise<void>;
+}
+
+/** The tenant's custom attribute definitions, which user flows collect by name. */
+export interface CustomAttributeStore {
+  /** Ordered by name. */
+  list(tenantId: TenantId): Promise<CustomAttribute[]>;
+  /** Throws DomainError('attribute_exists') if the name is taken. */
+  insert(tenantId: TenantId, attribute: CustomAttribute, at: number): Promise<void>;
+  update(tenantId: TenantId, attribute: CustomAttribute): Promise<void>;
+  delete(tenantId: TenantId, name: string): Promise<void>;
 }
 
 export interface SigningKeyStore {
@@ -131,6 +196,22 @@ export interface OidcArtifactStore {
 export interface SignInLogStore {
   append(event: SignInEvent): Promise<void>;
   list(tenantId: TenantId, limit: number): Promise<SignInEvent[]>;
+  /** Newest first, with the given filters; `before` continues after that entry (keyset paging). */
+  search(tenantId: TenantId, query: LogQuery & { userId?: UserId; email?: string; outcome?: SignInEvent['outcome'] }): Promise<Array<SignInEvent & { id: string }>>;
+}
+
+/** What every log search takes: a time range (inclusive, ms) and a page position. */
+export interface LogQuery {
+  from?: number;
+  to?: number;
+  limit: number;
+  /** The last entry of the previous page. */
+  before?: { at: number; id: string };
+}
+
+/** Where security events go (the operator's log); recording never fails the request. */
+export interface SecurityLog {
+  record(event: SecurityEvent): void;
 }
 
 export type PasscodePurpose = 'password_reset' | 'sign_up' | 'sign_in';
@@ -178,6 +259,8 @@ export interface AuditEvent {
 export interface AuditLogStore {
   append(event: AuditEvent): Promise<void>;
   list(tenantId: TenantId, limit: number): Promise<AuditEvent[]>;
+  /** Newest first, with the given filters; `before` continues after that entry (keyset paging). */
+  search(tenantId: TenantId, query: LogQuery & { actor?: string; target?: string; action?: string }): Promise<Array<AuditEvent & { id: string }>>;
 }
 
 /** A mail waiting in the outbox, as the delivery worker sees it. */
@@ -206,6 +289,33 @@ export interface OutboxStore {
   pendingCount(): Promise<number>;
 }
 
+/** An admin's role on every tenant or on one (admins are users of the admin directory). */
+export interface AdminGrantRecord extends StoredGrant {
+  adminId: UserId;
+  createdAt: number;
+}
+
+export interface AdminGrantStore {
+  /** Adds the grant; adding one the admin already holds changes nothing. */
+  add(grant: AdminGrantRecord): Promise<void>;
+  /** Removes the grant; false when the admin did not hold it. */
+  remove(adminId: UserId, grant: StoredGrant): Promise<boolean>;
+  list(adminId: UserId): Promise<AdminGrantRecord[]>;
+  /** Every grant of every admin, ordered by admin then creation. */
+  listAll(): Promise<AdminGrantRecord[]>;
+}
+
+export interface ApiKeyStore {
+  insert(key: ApiKey): Promise<void>;
+  findById(id: string): Promise<ApiKey | undefined>;
+  /** Every key, revoked ones too, newest first. */
+  list(): Promise<ApiKey[]>;
+  /** Marks the key revoked at `at`; false when it does not exist or was revoked already. */
+  revoke(id: string, at: number): Promise<boolean>;
+  /** Records a use of the key. */
+  touch(id: string, at: number): Promise<void>;
+}
+
 /** Everything persistent, as one unit that can run a transaction. */
 export interface Store {
   tenants: TenantStore;
@@ -214,6 +324,8 @@ export interface Store {
   passwords: PasswordStore;
   groups: GroupStore;
   userFlows: UserFlowStore;
+  customAttributes: CustomAttributeStore;
+  branding: BrandingStore;
   signingKeys: SigningKeyStore;
   flows: FlowStore;
   oidcArtifacts: OidcArtifactStore;
@@ -221,6 +333,8 @@ export interface Store {
   outbox: OutboxStore;
   passcodes: PasscodeStore;
   auditLog: AuditLogStore;
+  adminGrants: AdminGrantStore;
+  apiKeys: ApiKeyStore;
   /** Runs `fn` in one database transaction; the Store it gets sees and writes inside it. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /** Throws if the database cannot be reached. */
@@ -267,4 +381,6 @@ export interface CoreDeps {
   mac(data: string): string;
   /** Encrypts a secret that must wait in the database (a passcode in the outbox); the mail side opens it. */
   seal(plain: string): string;
+  /** Lockouts and refused requests, for the operator's log; absent (core tests), nothing is recorded. */
+  securityLog?: SecurityLog;
 }

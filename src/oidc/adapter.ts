@@ -36,6 +36,13 @@ export function createAdapterClass(
     throw new errors.InvalidGrant(`${model} already consumed`);
   }
 
+  /**
+   * Identifiers come straight from requests oidc-provider parses itself (a token to revoke or
+   * introspect, a client_id). None Latchkey issues holds a NUL, and PostgreSQL refuses NUL in text
+   * with an error, so such a lookup finds nothing instead of failing with a 500.
+   */
+  const issuable = (id: unknown) => typeof id !== 'string' || !id.includes('\u0000');
+
   return class ArtifactAdapter implements Adapter {
     constructor(private readonly model: string) {}
 
@@ -45,15 +52,18 @@ export function createAdapterClass(
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
+      if (!issuable(id)) return undefined;
       if (this.model === 'Client') return findClient(id);
       return live(await artifacts.find(tenantId, this.model, id));
     }
 
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+      if (!issuable(userCode)) return undefined;
       return live(await artifacts.findBy(tenantId, this.model, 'userCode', userCode));
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+      if (!issuable(uid)) return undefined;
       return live(await artifacts.findBy(tenantId, this.model, 'uid', uid));
     }
 
@@ -62,10 +72,12 @@ export function createAdapterClass(
     }
 
     async destroy(id: string): Promise<void> {
+      if (!issuable(id)) return;
       await artifacts.destroy(tenantId, this.model, id);
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
+      if (!issuable(grantId)) return;
       await artifacts.revokeByGrantId(tenantId, grantId);
     }
   };

@@ -42,7 +42,10 @@ export function createProviderCache(deps: ProviderFactoryDeps) {
     }
   }
 
-  return { get, clear: () => entries.clear() };
+  /** Drops a tenant's provider so the next request re-reads the tenant (deleted, or new keys). */
+  const forget = (tenantName: string) => void entries.delete(tenantName);
+
+  return { get, forget, clear: () => entries.clear() };
 }
 
 export type ProviderCache = ReturnType<typeof createProviderCache>;

@@ -1,7 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { type Configuration, type KoaContextWithOIDC, errors, interactionPolicy } from 'oidc-provider';
 import { hashClientSecret } from '../core/apps/app-service.ts';
+import { DomainError } from '../core/errors.ts';
 import type { AppId, UserId } from '../core/ids.ts';
+import type { RateLimiter } from '../core/policies/rate-limits.ts';
 import type { Clock, Store } from '../core/ports.ts';
 import type { Tenant } from '../core/tenants/tenant.ts';
 import { createAdapterClass } from './adapter.ts';
@@ -33,6 +35,40 @@ export interface ProviderFactoryDeps {
   baseUrl: string;
   secret: Buffer;
   views: ProviderViews;
+  /** Budgets on the shared counters (wrong client secrets per app); none in unit tests. */
+  rateLimiter?: RateLimiter;
+}
+
+/** Idle lifetime of a browser session: each use slides it (E7). */
+const SESSION_IDLE_SECONDS = 24 * 60 * 60;
+/** Absolute lifetime: however active, a session signs in again this long after its sign-in (E8). */
+export const SESSION_ABSOLUTE_SECONDS = 30 * 24 * 60 * 60;
+
+const epochNow = () => Math.floor(Date.now() / 1000);
+
+/**
+ * oidc-provider's default policy plus two reasons to ask for a sign-in again though the browser
+ * has a session: its account no longer signs in (disabled or deleted: findAccount answers
+ * nothing, and without this the consent checks read a grant that was never loaded, a 500), and
+ * its sign-in is older than the absolute lifetime (the idle TTL slides with every use).
+ * With prompt=none both answer login_required.
+ */
+function loginPolicy() {
+  const policy = interactionPolicy.base();
+  const login = policy.get('login');
+  if (!login) throw new Error('oidc-provider has no login prompt');
+  login.checks.add(
+    new interactionPolicy.Check('account_unavailable', 'End-User authentication is required', 'login_required', (ctx) =>
+      Boolean(ctx.oidc.session?.accountId && !ctx.oidc.account),
+    ),
+  );
+  login.checks.add(
+    new interactionPolicy.Check('session_too_old', 'End-User authentication is required', 'login_required', (ctx) => {
+      const loginTs = ctx.oidc.session?.accountId ? ctx.oidc.session.loginTs : undefined;
+      return loginTs !== undefined && epochNow() - loginTs >= SESSION_ABSOLUTE_SECONDS && !ctx.oidc.result?.login;
+    }),
+  );
+  return policy;
 }
 
 export const issuerFor = (baseUrl: string, tenant: Tenant) => `${baseUrl}/${tenant.name}/v2.0`;
@@ -77,10 +113,13 @@ export async function buildProvider(deps: ProviderFactoryDeps, tenant: Tenant): 
     enabledJWA: { idTokenSigningAlgValues: ['RS256'], userinfoSigningAlgValues: ['RS256'] },
     clientDefaults: { grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], id_token_signed_response_alg: 'RS256' },
     routes: oidcRoutes,
-    interactions: { url: (_ctx, interaction) => `/${tenant.name}/interaction/${interaction.uid}` },
+    interactions: { policy: loginPolicy(), url: (_ctx, interaction) => `/${tenant.name}/interaction/${interaction.uid}` },
     cookies: {
       keys: [cookieKey],
-      names: { session: `${prefix}lk_session_${tenant.name}`, interaction: `${prefix}lk_interaction`, resume: `${prefix}lk_resume` },
+      // The session cookie is set with Path=/ and no Domain, so under https it can take the
+      // stricter __Host- prefix (no subdomain or other path can plant or shadow it). The
+      // interaction and resume cookies are path-scoped and keep __Secure-.
+      names: { session: `${secure ? '__Host-' : ''}lk_session_${tenant.name}`, interaction: `${prefix}lk_interaction`, resume: `${prefix}lk_resume` },
       long: { httpOnly: true, sameSite: 'lax', secure, signed: true },
       short: { httpOnly: true, sameSite: 'lax', secure, signed: true },
     },
@@ -108,7 +147,11 @@ export async function buildProvider(deps: ProviderFactoryDeps, tenant: Tenant): 
       AuthorizationCode: 60,
       IdToken: 60 * 60,
       Interaction: 60 * 60,
-      Session: 24 * 60 * 60,
+      // Idle lifetime, but never past the absolute one: the record itself ends with the session.
+      Session: (_ctx, session) =>
+        session.loginTs === undefined
+          ? SESSION_IDLE_SECONDS
+          : Math.max(1, Math.min(SESSION_IDLE_SECONDS, session.loginTs + SESSION_ABSOLUTE_SECONDS - epochNow())),
       Grant: 90 * 24 * 60 * 60,
       RefreshToken: 90 * 24 * 60 * 60,
     },
@@ -119,9 +162,13 @@ export async function buildProvider(deps: ProviderFactoryDeps, tenant: Tenant): 
       const { oidc } = ctx;
       if (!oidc.session?.accountId || !oidc.client) return undefined;
       const grantId = oidc.result?.consent?.grantId ?? oidc.session.grantIdFor(oidc.client.clientId);
+      const found = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
+      // A grant of another account (the browser switched users) is not this session's: reusing it
+      // makes oidc-provider fail with 'accountId mismatch'.
       const grant =
-        (grantId && (await oidc.provider.Grant.find(grantId))) ||
-        new oidc.provider.Grant({ clientId: oidc.client.clientId, accountId: oidc.session.accountId });
+        found && found.accountId === oidc.session.accountId && found.clientId === oidc.client.clientId
+          ? found
+          : new oidc.provider.Grant({ clientId: oidc.client.clientId, accountId: oidc.session.accountId });
       const scope = oidc.params?.scope;
       if (typeof scope === 'string') grant.addOIDCScope(scope);
       await grant.save();
@@ -173,12 +220,41 @@ export async function buildProvider(deps: ProviderFactoryDeps, tenant: Tenant): 
     await next();
   });
   // Why: oidc-provider compares client secrets in the clear; we store only their SHA-256
-  // (see hashClientSecret), so the comparison hashes what the client sent first.
-  provider.Client.prototype.compareClientSecret = function compareHashed(this: { clientSecret?: string }, actual: string) {
-    const expected = Buffer.from(this.clientSecret ?? '');
+  // (see hashClientSecret), so the comparison hashes what the client sent first. Wrong secrets
+  // count per app across every node and address (checklist D11: the per-IP token budget alone
+  // lets a botnet guess); once an app's failure budget is used up, its secret is not even
+  // compared and the answer is 429 with Retry-After until the window ends. (The address logged
+  // is the socket's, as Fastify's request.ip: ctx.ip would trust X-Forwarded-For, see above.)
+  const { rateLimiter } = deps;
+  provider.Client.prototype.compareClientSecret = async function compareHashed(this: { clientId: string; clientSecret?: string }, actual: string) {
+    const key = `${tenant.id}:${this.clientId}`;
+    try {
+      await rateLimiter?.ensureUnderFailureBudget('client_secret_failures', key, { tenantId: tenant.id, account: `app:${this.clientId}`, ip: Provider.ctx?.req.socket.remoteAddress ?? null });
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.code !== 'rate_limited') throw error;
+      Provider.ctx?.set('retry-after', String(Math.max(1, Math.ceil((error.meta.retryAfterMs ?? 1000) / 1000))));
+      throw Object.assign(new errors.CustomOIDCProviderError('temporarily_unavailable', 'Too many failed client authentications. Retry later.'), { status: 429, statusCode: 429, expose: true });
+    }
+    // An app may hold several live secrets while one is rolled over: their hashes, space-separated.
     const given = Buffer.from(hashClientSecret(actual));
-    return expected.length === given.length && timingSafeEqual(expected, given);
+    const matches = (this.clientSecret ?? '')
+      .split(' ')
+      .map((hash) => Buffer.from(hash))
+      .some((expected) => expected.length === given.length && timingSafeEqual(expected, given));
+    if (!matches) await rateLimiter?.countFailure('client_secret_failures', key);
+    return matches;
   };
+  // Why: after a sign-out ("log out of all apps") the browser should keep nothing of the session,
+  // whatever else a page stored (checklist E4). Not on the account-switch step, which ends the
+  // session the same way but then resumes the sign-in (its interaction cookies must survive), nor
+  // when the user chose to stay signed in to other apps. Note: browsers clear the cookies of the
+  // whole site, so the user is signed out of the other tenants on this host too.
+  provider.on('end_session.success', (ctx: KoaContextWithOIDC) => {
+    const state = ctx.oidc.session?.state as { postLogoutRedirectUri?: unknown } | undefined;
+    const target = typeof state?.postLogoutRedirectUri === 'string' ? state.postLogoutRedirectUri : '';
+    const switchingAccounts = target.startsWith(`${ctx.oidc.urlFor('authorization')}/`);
+    if (ctx.oidc.params?.logout && !switchingAccounts) ctx.set('clear-site-data', '"cookies", "storage"');
+  });
   allowLoopbackPortVariance(provider);
   return provider;
 }

@@ -10,12 +10,16 @@ import { createGroupRepository } from './repositories/groups.ts';
 import { createOutboxRepository } from './repositories/outbox.ts';
 import { createPasscodeRepository } from './repositories/passcodes.ts';
 import { createAuditLogRepository } from './repositories/audit-log.ts';
+import { createAdminGrantRepository } from './repositories/admin-grants.ts';
+import { createApiKeyRepository } from './repositories/api-keys.ts';
 import { createOidcArtifactRepository } from './repositories/oidc-artifacts.ts';
 import { createPasswordRepository } from './repositories/passwords.ts';
 import { createSignInLogRepository } from './repositories/sign-in-log.ts';
 import { createSigningKeyRepository } from './repositories/signing-keys.ts';
 import { createTenantRepository } from './repositories/tenants.ts';
 import { createUserFlowRepository } from './repositories/user-flows.ts';
+import { createCustomAttributeRepository } from './repositories/custom-attributes.ts';
+import { createBrandingRepository } from './repositories/branding.ts';
 import { createUserRepository } from './repositories/users.ts';
 import type { Database } from './schema.ts';
 
@@ -27,6 +31,8 @@ function repositories(db: Kysely<Database>) {
     passwords: createPasswordRepository(db),
     groups: createGroupRepository(db),
     userFlows: createUserFlowRepository(db),
+    customAttributes: createCustomAttributeRepository(db),
+    branding: createBrandingRepository(db),
     signingKeys: createSigningKeyRepository(db),
     flows: createFlowRepository(db),
     oidcArtifacts: createOidcArtifactRepository(db),
@@ -34,6 +40,8 @@ function repositories(db: Kysely<Database>) {
     outbox: createOutboxRepository(db),
     passcodes: createPasscodeRepository(db),
     auditLog: createAuditLogRepository(db),
+    adminGrants: createAdminGrantRepository(db),
+    apiKeys: createApiKeyRepository(db),
   };
 }
 
@@ -86,5 +94,5 @@ export interface OpenedStore {
 export function openStore(url: string): OpenedStore {
   const { db, dialect } = openDatabase(url);
   const listeners = new Set<Listener>();
-  return { store: bind(db, db, listeners, null), dialect, migrate: () => migrateToLatest(db), onMailQueued: (listener) => listeners.add(listener) };
+  return { store: bind(db, db, listeners, null), dialect, migrate: () => migrateToLatest(db, dialect), onMailQueued: (listener) => listeners.add(listener) };
 }

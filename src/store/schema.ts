@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * The Kysely `Database` type: one interface per table. Times are integer milliseconds since the
  * epoch; booleans are 0/1 (SQLite has no boolean); JSON is stored as text so both dialects agree.
@@ -41,6 +43,8 @@ export interface PasswordCredentialsTable {
   user_id: string;
   hash: string;
   updated_at: number;
+  /** 1: an administrator set this password; the user must choose a new one at the next sign-in. */
+  must_change: Generated<number>;
 }
 
 export interface GroupsTable {
@@ -151,6 +155,56 @@ export interface AuditLogTable {
   details: string;
 }
 
+export interface AdminGrantsTable {
+  admin_id: string;
+  role: string;
+  /** A tenant id, or '*' for every tenant. */
+  tenant_scope: string;
+  created_at: number;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  prefix: string;
+  secret_hash: string;
+  /** JSON: StoredGrant[]. */
+  grants: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface CustomAttributesTable {
+  tenant_id: string;
+  name: string;
+  type: string;
+  required: number;
+  label: string;
+  created_at: number;
+}
+
+export interface AppSecretsTable {
+  id: string;
+  tenant_id: string;
+  app_id: string;
+  /** SHA-256 of the secret (see hashClientSecret); the secret itself is never stored. */
+  hash: string;
+  /** The secret's first characters, so an admin can tell secrets apart. */
+  hint: string;
+  description: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface BrandingTable {
+  tenant_id: string;
+  locale: string;
+  /** JSON: the Branding document of that language. */
+  data: string;
+  updated_at: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   apps: AppsTable;
@@ -166,4 +220,9 @@ export interface Database {
   outbox: OutboxTable;
   passcodes: PasscodesTable;
   audit_log: AuditLogTable;
+  admin_grants: AdminGrantsTable;
+  api_keys: ApiKeysTable;
+  custom_attributes: CustomAttributesTable;
+  app_secrets: AppSecretsTable;
+  branding: BrandingTable;
 }

@@ -35,7 +35,7 @@ export async function oidcMount(app: FastifyInstance, opts: { providers: Provide
     const path = innerPath(rest);
     if (request.method === 'POST' && path === '/oauth2/v2.0/token') {
       try {
-        await opts.rateLimiter.enforce('token_per_ip', request.ip);
+        await opts.rateLimiter.enforce('token_per_ip', request.ip, { tenantId: found.tenant.id, ip: request.ip });
       } catch (error) {
         if (!(error instanceof DomainError) || error.code !== 'rate_limited') throw error;
         const retryAfter = Math.max(1, Math.ceil((error.meta.retryAfterMs ?? 1000) / 1000));

@@ -4,13 +4,14 @@ import type { Duplex } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
 /**
- * Headers every response carries. CSP allows no inline script at all; form-action is left out on
+ * Headers every response carries. CSP allows the pages' one same-origin script file and no inline
+ * script at all; form-action is left out on
  * purpose because Chromium applies it to the redirect chain after a sign-in POST, which ends at
  * the app's (other-origin) redirect URI.
  */
 export function securityHeaders(https: boolean): Record<string, string> {
   return {
-    'content-security-policy': "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'",
+    'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'",
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
     'referrer-policy': 'no-referrer',
@@ -49,7 +50,7 @@ export function allowOwnInlineScripts(res: ServerResponse): void {
     const csp = res.getHeader('content-security-policy');
     if (!res.headersSent && typeof csp === 'string' && html.includes('<script')) {
       const hashes = [...html.matchAll(INLINE_SCRIPT)].map((m) => `'sha256-${createHash('sha256').update(m[1] ?? '').digest('base64')}'`);
-      if (hashes.length > 0) res.setHeader('content-security-policy', `${csp}; script-src ${[...new Set(hashes)].join(' ')}`);
+      if (hashes.length > 0) res.setHeader('content-security-policy', csp.replace("script-src 'self'", `script-src 'self' ${[...new Set(hashes)].join(' ')}`));
     }
     return end(...args);
   }) as ServerResponse['end'];

@@ -1,7 +1,9 @@
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import { adminApi } from '../admin/admin-api.ts';
 import type { ProviderCache } from '../oidc/provider-cache.ts';
 import type { Services } from '../services.ts';
+import { QuietAccessLog, accessLogMode } from './access-log.ts';
 import { demoApp } from './demo/demo-app.ts';
 import { type DevMailboxSource, devMailboxRoutes } from './dev-mailbox.ts';
 import { installErrorMapper } from './error-mapper.ts';
@@ -13,8 +15,9 @@ import { passwordResetPages } from './pages/password-reset.ts';
 import { signInPages } from './pages/sign-in.ts';
 import { signUpPages } from './pages/sign-up.ts';
 import { installSecurityHeaders, rejectMalformedRequest, securityHeaders } from './security-headers.ts';
+import { showPasswordScript } from './static/show-password.ts';
 import { stylesheet } from './static/stylesheet.ts';
-import { installStrictBodyParsers, isWellFormedQuery } from './strict-bodies.ts';
+import { installStrictBodyParsers, isWellFormedTarget } from './strict-bodies.ts';
 
 export interface ServerOptions {
   services: Services;
@@ -33,6 +36,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const https = opts.baseUrl.startsWith('https://');
   const app: FastifyInstance = Fastify({
     loggerInstance: opts.logger,
+    logController: new QuietAccessLog(accessLogMode(opts.logger.level)),
     bodyLimit: 64 * 1024,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
     // A number, boolean or null where a string belongs is a 400, not silently turned into "1234".
@@ -49,14 +53,15 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   installSecurityHeaders(app, https);
   installErrorMapper(app);
   app.addHook('onRequest', async (request, reply) => {
-    if (!isWellFormedQuery(request.raw.url ?? '')) {
-      return reply.status(400).header('cache-control', 'no-store').send({ error: { code: 'bad_encoding', message: 'The query string carries a malformed percent-encoding.' } });
+    if (!isWellFormedTarget(request.raw.url ?? '')) {
+      return reply.status(400).header('cache-control', 'no-store').send({ error: { code: 'bad_encoding', message: 'The request target carries a malformed percent-encoding or a NUL character.' } });
     }
   });
   await app.register(cookie, { secret: opts.cookieSecret.toString('base64url') });
 
   await app.register(healthRoutes, { store: opts.services.deps.store });
   app.get('/static/latchkey.css', async (_request, reply) => reply.header('cache-control', 'public, max-age=3600').type('text/css; charset=utf-8').send(stylesheet));
+  app.get('/static/latchkey.js', async (_request, reply) => reply.header('cache-control', 'public, max-age=3600').type('text/javascript; charset=utf-8').send(showPasswordScript));
   await app.register(oidcMount, { providers: opts.providers, rateLimiter: opts.services.rateLimiter });
   await app.register(async (pages) => {
     installStrictBodyParsers(pages, 16 * 1024);
@@ -64,6 +69,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     for (const plugin of [signInPages, passwordResetPages, signUpPages, passcodeSignInPages]) await pages.register(plugin, journey);
     if (opts.demo) await pages.register(demoApp, { baseUrl: opts.baseUrl, ...opts.demo });
   });
+  // The admin REST API (/admin/v1, JSON only) and its OpenAPI document (/admin/openapi.json, /admin/docs).
+  await app.register(adminApi, { prefix: '/admin', services: opts.services, providers: opts.providers });
   if (opts.devMailbox) await app.register(devMailboxRoutes, { mailbox: opts.devMailbox });
   app.get('/', async (_request, reply) => reply.redirect(opts.demo ? '/demo' : '/health', 302));
   return app;

@@ -23,6 +23,7 @@ interface UserJson {
   email: string;
   displayName: string;
   hasPassword?: boolean;
+  passwordIsTemporary?: boolean;
 }
 interface KeyJson {
   kid: string;
@@ -171,6 +172,14 @@ describe('latchkey CLI', { concurrency: availableParallelism() }, () => {
       t.after(() => services.close());
       const check = await services.passwordAuthenticator.check(tenant.id as TenantId, 'ada@example.com', password);
       assert.equal(check.ok, true);
+      // C19: an operator chose it, so it is temporary, and the audit log names the operator.
+      assert.equal(check.ok && check.mustChange, true, 'the first sign-in must ask for a new password');
+      assert.equal(user.passwordIsTemporary, true);
+      const audit = await services.deps.store.auditLog.list(tenant.id as TenantId, 10);
+      assert.deepEqual(
+        audit.map((e) => [e.actor, e.action, e.target]),
+        [['cli', 'user.created', user.id]],
+      );
     });
 
     it('treats empty stdin for --password-stdin as bad usage', async (t) => {

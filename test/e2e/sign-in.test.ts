@@ -62,6 +62,13 @@ for (const dialect of dialects()) {
       await screenshot(page, 'password-page-narrow');
       await page.setViewportSize({ width: 1280, height: 720 });
       await page.getByLabel('Password').fill(tt.password);
+      // C17: the typed password can be shown and masked again, by a button that reports its state.
+      const reveal = page.getByRole('button', { name: 'Show password' });
+      await reveal.click();
+      assert.deepEqual([await page.getByLabel('Password').getAttribute('type'), await reveal.getAttribute('aria-pressed')], ['text', 'true']);
+      await reveal.click();
+      assert.deepEqual([await page.getByLabel('Password').getAttribute('type'), await reveal.getAttribute('aria-pressed')], ['password', 'false']);
+      await reveal.click();
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.waitForURL(onCallback(rp));
 
@@ -104,6 +111,31 @@ for (const dialect of dialects()) {
       assert.deepEqual(problems, []);
     });
 
+    it('switches accounts over a live session (prompt=login): the auto-submitted sign-out step runs under the strict CSP', async (t) => {
+      const { rp, tt } = await journey(t, server);
+      const other = await server.latchkey.services.users.create({ tenantId: tt.tenant.id, email: `sam.${randomBytes(3).toString('hex')}@example.com`, password: 'Quiet harbour lantern 7', displayName: 'Sam', emailVerified: true });
+      const { page, problems } = await openPage(t, browser());
+      const documents = collectDocuments(page, server.baseUrl);
+      const signInAs = async (email: string, password: string) => {
+        await page.getByLabel('Email address').fill(email);
+        await page.getByRole('button', { name: 'Next' }).click();
+        await page.getByLabel('Password').fill(password);
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.waitForURL(onCallback(rp));
+      };
+      await page.goto(`${rp.url}/login`);
+      await signInAs(tt.user.email, tt.password);
+      assert.equal((await shownClaims(page)).sub, tt.user.id);
+
+      // oidc-provider ends the first session with a self-submitting form; its script is allowed by hash.
+      await page.goto(`${rp.url}/login?prompt=login`);
+      await signInAs(other.email, 'Quiet harbour lantern 7');
+      assert.equal((await shownClaims(page)).sub, other.id, 'the app got the second user');
+      assertStrictCsp(documents);
+      assert.deepEqual(rp.errors, []);
+      assert.deepEqual(problems, []);
+    });
+
     it('answers a wrong password and an unknown email with the same generic error, without JavaScript', async (t) => {
       const { rp, tt } = await journey(t, server);
       const { page, problems } = await openPage(t, browser(), { javaScriptEnabled: false });
@@ -114,6 +146,7 @@ for (const dialect of dialects()) {
       assert.equal((await page.getByRole('alert').textContent())?.trim(), GENERIC_SIGN_IN_ERROR);
       assert.equal(await page.getByLabel('Password').getAttribute('aria-invalid'), 'true');
       assert.equal(await page.getByLabel('Password').inputValue(), '', 'the wrong password is not echoed back');
+      assert.equal(await page.getByRole('button', { name: 'Show password' }).count(), 0, 'without JavaScript the toggle stays hidden');
       assert.ok(page.url().startsWith(`${server.baseUrl}/${tt.tenant.name}/interaction/`), 'still on the hosted password page');
       const knownAccount = await mainTextWithout(page, tt.user.email);
       // The only hint-like text allowed is the sign-up link every email page also shows.

@@ -93,12 +93,9 @@ for (const dialect of dialects()) {
       assert.deepEqual(await snapshot(), before);
     });
 
-    // Why todo on SQLite: Kysely's SQLite migration lock is a no-op (it assumes one process), so two
-    // processes can both find a migration pending and the later one fails ("table … already
-    // exists"). It is a race, so this fails in some runs only; the fix (BEGIN IMMEDIATE around the
-    // migration in src/store/migrate.ts) is in the reliability report, awaiting a decision.
-    const todo = dialect === 'sqlite' ? 'SQLite has no cross-process migration lock: intermittent "table already exists"' : undefined;
-    it('three migrate runs at once on an empty database apply each migration exactly once', { todo }, async (t) => {
+    // On SQLite Kysely's migration lock is a no-op; migrate.ts runs the whole migration in one
+    // BEGIN IMMEDIATE transaction, so the runs queue on the database's write lock.
+    it('three migrate runs at once on an empty database apply each migration exactly once', async (t) => {
       const { env } = await emptyInstallation(t, dialect);
       const runs = await Promise.all([migrate(env), migrate(env), migrate(env)]);
       const applied = runs.flatMap((run) => run.applied).sort();

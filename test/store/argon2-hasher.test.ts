@@ -107,4 +107,19 @@ describe('Argon2 password hasher', () => {
       }
     });
   });
+
+  describe('concurrency cap', () => {
+    it('queues calls beyond the cap and still answers every one of them correctly', async () => {
+      const hasher = createArgon2Hasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 }, 1);
+      const stored = await hasher.hash('right');
+      const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => hasher.verify(stored, i % 2 ? 'right' : 'wrong')));
+      assert.deepEqual(answers, [false, true, false, true, false, true]);
+    });
+
+    it('frees its slot when a verification fails, so a malformed hash never blocks the queue', async () => {
+      const hasher = createArgon2Hasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 }, 1);
+      const stored = await hasher.hash('right');
+      assert.deepEqual(await Promise.all([hasher.verify('not-a-hash', 'x'), hasher.verify('not-a-hash', 'y'), hasher.verify(stored, 'right')]), [false, false, true]);
+    });
+  });
 });

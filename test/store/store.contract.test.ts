@@ -1,5 +1,7 @@
 import { after, describe } from 'node:test';
 import { dialects } from '../fixtures/server.ts';
+import { adminContract } from './contract/admin.ts';
+import { adminResourcesContract } from './contract/admin-resources.ts';
 import { directoryContract } from './contract/directory.ts';
 import { journeysContract } from './contract/journeys.ts';
 import type { OpenStore } from './contract/kit.ts';
@@ -17,6 +19,8 @@ export function describeStore(name: string, openStore: OpenStore): void {
     journeysContract(openStore);
     oidcContract(openStore);
     plumbingContract(openStore);
+    adminContract(openStore);
+    adminResourcesContract(openStore);
   });
 }
 

@@ -13,6 +13,9 @@ export function hashClientSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('base64url');
 }
 
+/** The first characters of a secret, shown in lists so an admin can tell secrets apart (18 of its 256 bits). */
+export const secretHint = (secret: string): string => secret.slice(0, 3);
+
 export interface NewApp {
   tenantId: TenantId;
   name: string;
@@ -43,7 +46,12 @@ export function createAppService({ store, clock, random }: CoreDeps) {
       userFlowId: input.userFlowId ?? null,
       createdAt: clock.now(),
     };
-    await store.apps.insert(app);
+    await store.transaction(async (tx) => {
+      await tx.apps.insert(app);
+      if (clientSecret !== null && app.secretHash !== null) {
+        await tx.apps.insertSecret({ id: random.id(), tenantId: app.tenantId, appId: app.id, hash: app.secretHash, hint: secretHint(clientSecret), description: 'Initial secret', createdAt: app.createdAt, revokedAt: null });
+      }
+    });
     return { app, clientSecret };
   }
 

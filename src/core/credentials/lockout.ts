@@ -1,6 +1,6 @@
 import type { TenantId } from '../ids.ts';
 import { type LockoutPolicy, MAX_CONSECUTIVE_FAILURES } from '../policies/lockout-policy.ts';
-import type { Counters } from '../ports.ts';
+import type { Counters, SecurityLog } from '../ports.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MONTH_MS = 30 * DAY_MS;
@@ -10,7 +10,7 @@ const MONTH_MS = 30 * DAY_MS;
  * whitespace variants are one account and every node sees the same state. Unknown addresses are
  * counted exactly like real ones: the lock reveals nothing.
  */
-export function createLockout(counters: Counters) {
+export function createLockout(counters: Counters, securityLog?: SecurityLog) {
   const keys = (tenantId: TenantId, email: string) => ({
     failures: `lockout:failures:${tenantId}:${email}`,
     lock: `lockout:lock:${tenantId}:${email}`,
@@ -26,8 +26,21 @@ export function createLockout(counters: Counters) {
     return lock.count > 0 ? lock.resetInMs : 0;
   }
 
-  /** Counts a failure; locks the account when the threshold is reached. Returns the lock length (0 = none). */
-  async function recordFailure(tenantId: TenantId, email: string, policy: LockoutPolicy): Promise<number> {
+  /**
+   * Counts a failure; locks the account when the threshold is reached. Returns the lock length
+   * (0 = none). Callers count only while unlocked, so a non-zero answer is the moment of locking:
+   * that moment goes to the security log, naming `who` (never the address in the clear).
+   */
+  async function recordFailure(tenantId: TenantId, email: string, policy: LockoutPolicy, who: { account: string; ip: string | null } | null = null): Promise<number> {
+    const duration = await countFailure(tenantId, email, policy);
+    if (duration > 0) {
+      const forever = !Number.isFinite(duration);
+      securityLog?.record({ event: 'account_locked', tenantId, account: who?.account ?? null, ip: who?.ip ?? null, reason: forever ? 'too_many_consecutive_failures' : 'too_many_failures', forMs: forever ? null : duration });
+    }
+    return duration;
+  }
+
+  async function countFailure(tenantId: TenantId, email: string, policy: LockoutPolicy): Promise<number> {
     const k = keys(tenantId, email);
     const [failures, total] = await Promise.all([counters.hit(k.failures, DAY_MS), counters.hit(k.total, MONTH_MS)]);
     if (total.count >= MAX_CONSECUTIVE_FAILURES) return Number.POSITIVE_INFINITY;

@@ -1,3 +1,4 @@
+import { accountRef } from '../audit/security-event.ts';
 import { DomainError } from '../errors.ts';
 import type { FlowId, TenantId } from '../ids.ts';
 import type { MailTemplate } from '../mail/outgoing-mail.ts';
@@ -22,8 +23,8 @@ export type PasscodeCheck = 'ok' | 'invalid_passcode' | 'too_many_attempts';
  * purpose, single use, short-lived, attempt-limited. A resend replaces the code and keeps the
  * failed-attempt count. The code and its mail are written in one transaction (the outbox).
  */
-export function createPasscodes({ clock, random, mac, seal, counters }: Pick<CoreDeps, 'clock' | 'random' | 'mac' | 'seal' | 'counters'>) {
-  const limits = createRateLimiter(counters);
+export function createPasscodes({ clock, random, mac, seal, counters, securityLog }: Pick<CoreDeps, 'clock' | 'random' | 'mac' | 'seal' | 'counters' | 'securityLog'>) {
+  const limits = createRateLimiter(counters, securityLog);
   const hashOf = (flowId: FlowId, purpose: PasscodePurpose, code: string) => mac(`passcode:${purpose}:${flowId}:${code}`);
 
   /**
@@ -49,7 +50,7 @@ export function createPasscodes({ clock, random, mac, seal, counters }: Pick<Cor
       ['passcode_send_per_address', `${input.tenantId}:${input.address}`],
       ['passcode_send_per_ip', input.ip],
       ['passcode_send_per_tenant', input.tenantId],
-    ]);
+    ], { tenantId: input.tenantId, account: accountRef(mac, input.tenantId, input.address), ip: input.ip });
     const existing = await tx.passcodes.find(flowId);
     if (existing && existing.sends >= policy.maxSends) throw new DomainError('too_many_sends');
     if (existing && now - existing.lastSentAt < policy.resendCooldownMs) throw new DomainError('resend_too_soon');
@@ -81,8 +82,8 @@ export function createPasscodes({ clock, random, mac, seal, counters }: Pick<Cor
   }
 
   /** Checks a typed code; one conditional update decides, so a code can win only once. */
-  async function check(store: Store, flowId: FlowId, purpose: PasscodePurpose, typed: string, policy: PasscodePolicy, ip: string | null): Promise<PasscodeCheck> {
-    if (ip) await limits.enforce('passcode_check_per_ip', ip);
+  async function check(store: Store, flowId: FlowId, purpose: PasscodePurpose, typed: string, policy: PasscodePolicy, ip: string | null, tenantId?: TenantId): Promise<PasscodeCheck> {
+    if (ip) await limits.enforce('passcode_check_per_ip', ip, { tenantId, ip });
     const code = typed.replace(/\s+/g, '');
     if (/^\d{1,16}$/.test(code) && (await store.passcodes.consume(flowId, hashOf(flowId, purpose, code), clock.now(), policy.maxAttempts))) {
       return 'ok';

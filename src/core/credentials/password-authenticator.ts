@@ -3,7 +3,7 @@ import type { CoreDeps } from '../ports.ts';
 import type { User } from '../users/user.ts';
 import type { SignInReason } from '../audit/sign-in-event.ts';
 
-export type PasswordCheck = { ok: true; user: User } | { ok: false; user: User | null; reason: Exclude<SignInReason, 'ok'> };
+export type PasswordCheck = { ok: true; user: User; mustChange: boolean } | { ok: false; user: User | null; reason: Exclude<SignInReason, 'ok'> };
 
 /**
  * Verifies an email and password. Every path costs exactly one Argon2 verification (a dummy
@@ -27,9 +27,9 @@ export function createPasswordAuthenticator({ store, hasher, clock, random }: Co
     if (!matches) return { ok: false, user, reason: 'invalid_password' };
     if (!user.enabled) return { ok: false, user, reason: 'user_disabled' };
     if (hasher.needsRehash(credential.hash)) {
-      await store.passwords.upsert({ userId: user.id, hash: await hasher.hash(normalized), updatedAt: clock.now() });
+      await store.passwords.upsert({ userId: user.id, hash: await hasher.hash(normalized), updatedAt: clock.now(), mustChange: credential.mustChange });
     }
-    return { ok: true, user };
+    return { ok: true, user, mustChange: credential.mustChange === true };
   }
 
   return { check, warmUp: () => dummy().then(() => undefined) };

@@ -69,6 +69,10 @@ describe('password blocklist', () => {
       for (const password of ['woodgrove', 'Woodgrove2024', 'iloveWOODGROVEbank']) blocked(password, context);
     });
 
+    it('blocks the product name, with or without any other context', () => {
+      for (const password of ['Latchkey2026!', 'my-latch-key-pw', 'LATCHKEY']) blocked(password, {});
+    });
+
     it('folds case beyond ASCII (ß is ss)', () => {
       blocked('STRASSE-1234-x', { tenantName: 'Straße' });
     });

@@ -64,9 +64,15 @@ function isTrivial(text: string): boolean {
   return isRepetition(chars) || isSequence(chars) || isKeyboardRun(text);
 }
 
-/** The folded forms of the address's local part (and before a `+tag`) and of the tenant name. */
+/**
+ * The service's own name: the word an attacker tries first on any site ("Latchkey2026!"), and
+ * one that every tenant's sign-up pages show (NIST 800-63B §3.1.1.2, "context-specific words").
+ */
+const PRODUCT_NAME = 'Latchkey';
+
+/** The folded forms of the product name, the address's local part (and before a `+tag`) and the tenant name. */
 function contextWords({ email, tenantName }: PasswordContext): string[] {
-  const words: string[] = [];
+  const words: string[] = [PRODUCT_NAME];
   if (email) {
     const at = email.lastIndexOf('@');
     const local = at === -1 ? email : email.slice(0, at);
@@ -85,7 +91,7 @@ function contextWords({ email, tenantName }: PasswordContext): string[] {
  * - one of the 10,000 most common breached passwords of 8+ characters, alone or with digits and
  *   symbols added at either end (`Football2024!`);
  * - a repetition, a sequence or a keyboard run (`aaaaaaaa`, `12345678`, `abcdefgh`, `asdfghjk`);
- * - or contains the email's local part or the tenant's name (each when 4+ characters), also
+ * - or contains the product's name, the email's local part or the tenant's name (each when 4+ characters), also
  *   when separators differ (`john.smith` in `JohnSmith77`).
  * Pure and synchronous, and it works offline: the list ships in common-passwords.ts.
  */

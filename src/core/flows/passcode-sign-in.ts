@@ -1,4 +1,6 @@
 import type { RequestContext } from './sign-in.ts';
+import { accountRef } from '../audit/security-event.ts';
+import { createLockout } from '../credentials/lockout.ts';
 import type { Passcodes } from '../credentials/passcode.ts';
 import { DomainError, type ErrorCode } from '../errors.ts';
 import type { AppId, FlowId, TenantId, UserId } from '../ids.ts';
@@ -28,6 +30,7 @@ export const PASSCODE_SIGN_IN_FLOW_TTL_MS = 30 * 60 * 1000;
 
 export function createPasscodeSignInFlows(deps: CoreDeps, passcodes: Passcodes) {
   const { store, clock, random } = deps;
+  const lockout = createLockout(deps.counters, deps.securityLog);
   const save = (flow: PasscodeSignInFlow, changes: Partial<Pick<PasscodeSignInFlow, 'state' | 'data'>>) => advance(store.flows, flow, changes);
 
   /**
@@ -83,8 +86,17 @@ export function createPasscodeSignInFlows(deps: CoreDeps, passcodes: Passcodes) 
   async function submitCode(tenant: Tenant, flow: PasscodeSignInFlow, code: string, context: RequestContext): Promise<PasscodeSignInFlow> {
     expectState(flow, 'passcode_sign_in', 'awaiting_code', clock.now());
     const { policies } = await journeySettings(store, tenant, flow.data.appId);
-    const result = await passcodes.check(store, flow.id, 'sign_in', code.slice(0, 64), policies.passcode, context.ip);
-    const ok = result === 'ok' && flow.data.userId !== null;
+    // One lockout counter per account for every method: wrong codes count like wrong passwords,
+    // and a locked account cannot sign in with a code either, so alternating methods buys an
+    // attacker nothing. The code is checked even while locked: the answer is the same.
+    const { normalized } = parseEmail(flow.data.email);
+    const locked = (await lockout.lockedFor(tenant.id, normalized)) > 0;
+    const result = await passcodes.check(store, flow.id, 'sign_in', code.slice(0, 64), policies.passcode, context.ip, tenant.id);
+    const ok = !locked && result === 'ok' && flow.data.userId !== null;
+    if (!locked) {
+      if (ok) await lockout.recordSuccess(tenant.id, normalized);
+      else await lockout.recordFailure(tenant.id, normalized, policies.lockout, { account: accountRef(deps.mac, tenant.id, normalized, flow.data.userId), ip: context.ip });
+    }
     await store.signInLog.append({
       tenantId: tenant.id,
       at: clock.now(),
@@ -93,7 +105,7 @@ export function createPasscodeSignInFlows(deps: CoreDeps, passcodes: Passcodes) 
       appId: flow.data.appId,
       method: 'email_otp',
       outcome: ok ? 'success' : 'failure',
-      reason: ok ? 'ok' : flow.data.userId ? 'invalid_passcode' : 'unknown_user',
+      reason: ok ? 'ok' : locked ? 'locked' : flow.data.userId ? 'invalid_passcode' : 'unknown_user',
       ip: context.ip,
       userAgent: context.userAgent,
     });

@@ -29,7 +29,7 @@ export const PASSWORD_RESET_FLOW_TTL_MS = 30 * 60 * 1000;
 
 export function createPasswordResetFlows(deps: CoreDeps, passcodes: Passcodes) {
   const { store, clock, random, hasher } = deps;
-  const lockout = createLockout(deps.counters);
+  const lockout = createLockout(deps.counters, deps.securityLog);
   const save = (flow: PasswordResetFlow, changes: Partial<Pick<PasswordResetFlow, 'state' | 'data'>>) => advance(store.flows, flow, changes);
 
   /** The user the reset may act for: existing, enabled, and allowed Email OTP by the policy. */
@@ -98,7 +98,7 @@ export function createPasswordResetFlows(deps: CoreDeps, passcodes: Passcodes) {
   async function submitCode(tenant: Tenant, flow: PasswordResetFlow, code: string, ip: string | null): Promise<PasswordResetFlow> {
     expectState(flow, 'password_reset', 'awaiting_code', clock.now());
     const { policies } = await journeySettings(store, tenant, flow.data.appId);
-    const result = await passcodes.check(store, flow.id, 'password_reset', code.slice(0, 64), policies.passcode, ip);
+    const result = await passcodes.check(store, flow.id, 'password_reset', code.slice(0, 64), policies.passcode, ip, flow.tenantId);
     if (result === 'ok' && flow.data.userId) return save(flow, { state: 'awaiting_new_password', data: { ...flow.data, error: undefined } });
     if (result === 'too_many_attempts') return save(flow, { state: 'failed', data: { ...flow.data, error: 'too_many_attempts' } });
     return save(flow, { data: { ...flow.data, error: 'invalid_passcode' } });

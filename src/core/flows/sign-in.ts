@@ -1,5 +1,7 @@
+import { accountRef } from '../audit/security-event.ts';
 import type { SignInEvent } from '../audit/sign-in-event.ts';
 import { createLockout } from '../credentials/lockout.ts';
+import { checkNewPassword } from '../credentials/password-policy.ts';
 import type { PasswordAuthenticator, PasswordCheck } from '../credentials/password-authenticator.ts';
 import { createRateLimiter } from '../policies/rate-limits.ts';
 import { resolvePolicies } from '../policies/tenant-policies.ts';
@@ -10,7 +12,7 @@ import { parseEmail } from '../users/email.ts';
 import { type Flow, type JourneyData, advance, expectState, loadJourney } from './flow.ts';
 
 /** The password sign-in journey; see flows.md for its diagram. */
-export const SignInState = ['awaiting_email', 'awaiting_password', 'completed'] as const;
+export const SignInState = ['awaiting_email', 'awaiting_password', 'awaiting_new_password', 'completed'] as const;
 export type SignInState = (typeof SignInState)[number];
 
 export interface SignInData extends JourneyData {
@@ -33,8 +35,8 @@ export interface RequestContext {
 
 export function createSignInFlows(deps: CoreDeps, passwords: PasswordAuthenticator) {
   const { store, clock, random } = deps;
-  const lockout = createLockout(deps.counters);
-  const limits = createRateLimiter(deps.counters);
+  const lockout = createLockout(deps.counters, deps.securityLog);
+  const limits = createRateLimiter(deps.counters, deps.securityLog);
 
   const save = (flow: SignInFlow, changes: Partial<Pick<SignInFlow, 'state' | 'data'>>) => advance(store.flows, flow, changes);
 
@@ -91,9 +93,9 @@ export function createSignInFlows(deps: CoreDeps, passwords: PasswordAuthenticat
    */
   async function submitPassword(flow: SignInFlow, password: string, context: RequestContext): Promise<SignInFlow> {
     expectState(flow, 'sign_in', 'awaiting_password', clock.now());
-    if (context.ip) await limits.enforce('password_per_ip', context.ip);
     const email = flow.data.email ?? '';
     const normalized = parseEmail(email).normalized;
+    if (context.ip) await limits.enforce('password_per_ip', context.ip, { tenantId: flow.tenantId, account: accountRef(deps.mac, flow.tenantId, normalized), ip: context.ip });
     const { lockout: lockoutPolicy } = resolvePolicies((await store.tenants.findById(flow.tenantId))?.policies);
     const locked = (await lockout.lockedFor(flow.tenantId, normalized)) > 0;
     // The password is verified even while locked, so a locked account costs and answers the same.
@@ -101,7 +103,7 @@ export function createSignInFlows(deps: CoreDeps, passwords: PasswordAuthenticat
     const result: PasswordCheck = locked ? { ok: false, user: checked.user, reason: 'locked' } : checked;
     if (!locked) {
       if (result.ok) await lockout.recordSuccess(flow.tenantId, normalized);
-      else await lockout.recordFailure(flow.tenantId, normalized, lockoutPolicy);
+      else await lockout.recordFailure(flow.tenantId, normalized, lockoutPolicy, { account: accountRef(deps.mac, flow.tenantId, normalized, result.user?.id), ip: context.ip });
     }
     const event: SignInEvent = {
       tenantId: flow.tenantId,
@@ -117,10 +119,40 @@ export function createSignInFlows(deps: CoreDeps, passwords: PasswordAuthenticat
     };
     await store.signInLog.append(event);
     if (!result.ok) return save(flow, { data: { ...flow.data, error: 'invalid_credentials' } });
-    return save(flow, { state: 'completed', data: { ...flow.data, error: undefined, userId: result.user.id } });
+    // A password an administrator set is temporary: the user chooses their own before going on.
+    const next: SignInState = result.mustChange ? 'awaiting_new_password' : 'completed';
+    return save(flow, { state: next, data: { ...flow.data, error: undefined, userId: result.user.id } });
   }
 
-  return { start, load, submitEmail, changeEmail, submitPassword };
+  /**
+   * Replaces a temporary password (set by an administrator) with one the user chooses, under the
+   * tenant's password policy; it may not be the temporary one. Then the sign-in completes.
+   */
+  async function submitNewPassword(flow: SignInFlow, password: string, confirm: string): Promise<SignInFlow> {
+    expectState(flow, 'sign_in', 'awaiting_new_password', clock.now());
+    const userId = flow.data.userId;
+    if (!userId) throw new DomainError('flow_state_mismatch');
+    const tenant = await store.tenants.findById(flow.tenantId);
+    let normalized: string;
+    try {
+      if (password !== confirm) throw new DomainError('password_mismatch');
+      normalized = checkNewPassword(password, resolvePolicies(tenant?.policies).password, { email: flow.data.email, tenantName: tenant?.name });
+      const current = await store.passwords.find(userId);
+      if (current && (await deps.hasher.verify(current.hash, normalized))) throw new DomainError('password_recently_used');
+    } catch (error) {
+      if (error instanceof DomainError) return save(flow, { data: { ...flow.data, error: error.code } });
+      throw error;
+    }
+    const hash = await deps.hasher.hash(normalized);
+    const now = clock.now();
+    return store.transaction(async (tx) => {
+      await tx.passwords.upsert({ userId, hash, updatedAt: now, mustChange: false });
+      await tx.auditLog.append({ tenantId: flow.tenantId, at: now, actor: `user:${userId}`, action: 'password_changed', target: `user:${userId}`, details: { reason: 'temporary_password', appId: flow.data.appId } });
+      return advance<SignInFlow>(tx.flows, flow, { state: 'completed', data: { ...flow.data, error: undefined } });
+    });
+  }
+
+  return { start, load, submitEmail, changeEmail, submitPassword, submitNewPassword };
 }
 
 export type SignInFlows = ReturnType<typeof createSignInFlows>;

@@ -119,7 +119,7 @@ export function createSignUpFlows(deps: CoreDeps, passcodes: Passcodes) {
   async function submitCode(tenant: Tenant, flow: SignUpFlow, code: string, ip: string | null): Promise<SignUpFlow> {
     expectState(flow, 'sign_up', 'awaiting_code', clock.now());
     const { policies } = await journeySettings(store, tenant, flow.data.appId);
-    const result = await passcodes.check(store, flow.id, 'sign_up', code.slice(0, 64), policies.passcode, ip);
+    const result = await passcodes.check(store, flow.id, 'sign_up', code.slice(0, 64), policies.passcode, ip, flow.tenantId);
     if (result === 'ok' && !flow.data.existing) return save(flow, { state: 'awaiting_details', data: { ...flow.data, error: undefined } });
     if (result === 'too_many_attempts') return save(flow, { state: 'failed', data: { ...flow.data, error: 'too_many_attempts' } });
     return save(flow, { data: { ...flow.data, error: 'invalid_passcode' } });

@@ -1,5 +1,13 @@
 import { DomainError } from '../errors.ts';
-import type { Counters } from '../ports.ts';
+import type { TenantId } from '../ids.ts';
+import type { Counters, SecurityLog } from '../ports.ts';
+
+/** Who a counted request is about, for the security log when it is refused. */
+export interface RateLimitSubject {
+  tenantId?: TenantId | null;
+  account?: string | null;
+  ip?: string | null;
+}
 
 /**
  * Request budgets per source and per target. A request over budget is refused before any work,
@@ -19,26 +27,55 @@ export const RATE_LIMITS = {
   passcode_check_per_ip: { max: 60, windowMs: 60 * 1000 },
   /** Token endpoint requests from one IP. */
   token_per_ip: { max: 1200, windowMs: 60 * 1000 },
+  /**
+   * Wrong client secrets for one app, from anywhere (guessing a confidential app's secret from
+   * many addresses). Counts failures only, so the app's own traffic is never refused for volume;
+   * an attacker can block the app's token requests for a window, as smart lockout can a user.
+   */
+  client_secret_failures: { max: 50, windowMs: 10 * 60 * 1000 },
 } as const;
 
 export type RateLimitName = keyof typeof RATE_LIMITS;
 
-export function createRateLimiter(counters: Counters) {
-  /** Counts one request against `name` for `key`; throws rate_limited (with retryAfterMs) when over budget. */
-  async function enforce(name: RateLimitName, key: string): Promise<void> {
+export function createRateLimiter(counters: Counters, securityLog?: SecurityLog) {
+  /**
+   * Counts one request against `name` for `key`; throws rate_limited (with retryAfterMs) when over
+   * budget, and records the refusal with `subject` (the key itself is not logged: it may be an address).
+   */
+  async function enforce(name: RateLimitName, key: string, subject: RateLimitSubject = {}): Promise<void> {
     const { max, windowMs } = RATE_LIMITS[name];
     const { count, resetInMs } = await counters.hit(`rate:${name}:${key}`, windowMs);
-    if (count > max) throw new DomainError('rate_limited', undefined, { retryAfterMs: resetInMs });
+    if (count > max) {
+      securityLog?.record({ event: 'rate_limited', tenantId: subject.tenantId ?? null, account: subject.account ?? null, ip: subject.ip ?? null, reason: name, forMs: resetInMs });
+      throw new DomainError('rate_limited', undefined, { retryAfterMs: resetInMs });
+    }
+  }
+
+  /**
+   * For a budget of failures (counted with `countFailure`): throws rate_limited while `key` has
+   * used it up, without counting this request.
+   */
+  async function ensureUnderFailureBudget(name: RateLimitName, key: string, subject: RateLimitSubject = {}): Promise<void> {
+    const { count, resetInMs } = await counters.peek(`rate:${name}:${key}`);
+    if (count >= RATE_LIMITS[name].max) {
+      securityLog?.record({ event: 'rate_limited', tenantId: subject.tenantId ?? null, account: subject.account ?? null, ip: subject.ip ?? null, reason: name, forMs: resetInMs });
+      throw new DomainError('rate_limited', undefined, { retryAfterMs: resetInMs });
+    }
+  }
+
+  /** Counts one failure against a failure budget (see ensureUnderFailureBudget). */
+  async function countFailure(name: RateLimitName, key: string): Promise<void> {
+    await counters.hit(`rate:${name}:${key}`, RATE_LIMITS[name].windowMs);
   }
 
   /** Enforces several budgets; all are counted, so a refused request still uses up each of them. */
-  async function enforceAll(checks: ReadonlyArray<readonly [RateLimitName, string | null]>): Promise<void> {
-    const results = await Promise.allSettled(checks.filter(([, key]) => key !== null).map(([name, key]) => enforce(name, key as string)));
+  async function enforceAll(checks: ReadonlyArray<readonly [RateLimitName, string | null]>, subject: RateLimitSubject = {}): Promise<void> {
+    const results = await Promise.allSettled(checks.filter(([, key]) => key !== null).map(([name, key]) => enforce(name, key as string, subject)));
     const refused = results.find((r) => r.status === 'rejected');
     if (refused) throw (refused as PromiseRejectedResult).reason;
   }
 
-  return { enforce, enforceAll };
+  return { enforce, enforceAll, ensureUnderFailureBudget, countFailure };
 }
 
 export type RateLimiter = ReturnType<typeof createRateLimiter>;

@@ -1,3 +1,4 @@
+import { ADMIN_TENANT } from '../admin/admin-directory.ts';
 import { DomainError, assertThat } from '../errors.ts';
 import type { TenantId } from '../ids.ts';
 import type { CoreDeps } from '../ports.ts';
@@ -45,7 +46,8 @@ export function createTenantService({ store, clock, random, keyFactory }: CoreDe
     create,
     getByName,
     rotateKeys,
-    list: () => store.tenants.list(),
+    /** The customer tenants (the admin directory is Latchkey's own, not a customer's). */
+    list: async () => (await store.tenants.list()).filter((t) => t.name !== ADMIN_TENANT),
     liveKeys: (tenantId: TenantId) => store.signingKeys.listLive(tenantId, clock.now()),
   };
 }

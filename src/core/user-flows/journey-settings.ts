@@ -1,3 +1,4 @@
+import { ADMIN_TENANT } from '../admin/admin-directory.ts';
 import type { AppId } from '../ids.ts';
 import { emailOtpOffered } from '../policies/auth-methods-policy.ts';
 import { type TenantPolicies, resolvePolicies } from '../policies/tenant-policies.ts';
@@ -35,7 +36,8 @@ export async function journeySettings(store: Store, tenant: Tenant, appId: AppId
   return {
     tenantName: tenant.displayName,
     methods,
-    signUpAllowed: true,
+    // Administrators are created by other administrators or the CLI, never by signing up.
+    signUpAllowed: tenant.name !== ADMIN_TENANT,
     ssprOffered: methods.includes('email_password') && (userFlow?.ssprEnabled ?? true) && otpOn,
     passcodeSignInOffered: methods.includes('email_otp') && otpOn,
     attributes: userFlow?.attributes ?? ['displayName'],

@@ -2,6 +2,7 @@ import { assertThat } from '../errors.ts';
 import type { TenantId, UserFlowId } from '../ids.ts';
 import type { CoreDeps } from '../ports.ts';
 import type { CustomAttribute, SignInMethod, UserFlow } from './user-flow.ts';
+import { checkFlowShape } from './user-flow-rules.ts';
 
 export interface NewUserFlow {
   tenantId: TenantId;
@@ -14,9 +15,9 @@ export interface NewUserFlow {
 
 export function createUserFlowService({ store, clock, random }: CoreDeps) {
   async function create(input: NewUserFlow): Promise<UserFlow> {
-    assertThat(input.methods.length > 0, 'invalid_input', 'A user flow needs at least one sign-in method.');
     const ssprEnabled = input.ssprEnabled ?? input.methods.includes('email_password');
-    assertThat(!ssprEnabled || input.methods.includes('email_password'), 'invalid_input', 'Password reset needs the Email with password method.');
+    checkFlowShape(input.methods, ssprEnabled);
+    assertThat(input.name.trim().length > 0, 'invalid_input', 'A user flow needs a name.');
     const flow: UserFlow = {
       id: random.id() as UserFlowId,
       tenantId: input.tenantId,

@@ -13,6 +13,8 @@ export interface NewUser {
   displayName?: string;
   attributes?: Record<string, AttributeValue>;
   emailVerified?: boolean;
+  /** The password is temporary (an administrator chose it): the first sign-in must replace it. */
+  passwordIsTemporary?: boolean;
 }
 
 export function createUserService({ store, clock, random, hasher }: CoreDeps) {
@@ -40,7 +42,7 @@ export function createUserService({ store, clock, random, hasher }: CoreDeps) {
     const hash = password === undefined ? undefined : await hasher.hash(password);
     await store.transaction(async (tx) => {
       await tx.users.insert(user);
-      if (hash !== undefined) await tx.passwords.upsert({ userId: user.id, hash, updatedAt: now });
+      if (hash !== undefined) await tx.passwords.upsert({ userId: user.id, hash, updatedAt: now, mustChange: input.passwordIsTemporary === true });
     });
     return user;
   }

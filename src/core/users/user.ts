@@ -30,4 +30,6 @@ export interface PasswordCredential {
   userId: UserId;
   hash: string;
   updatedAt: number;
+  /** An administrator set this password (a temporary one): the next sign-in must replace it. */
+  mustChange?: boolean;
 }

@@ -2,12 +2,16 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { init } from './0001_init.ts';
 import { outbox } from './0002_outbox.ts';
 import { passcodes } from './0003_passcodes.ts';
+import { admin } from './0004_admin.ts';
+import { adminResources } from './0005_admin_resources.ts';
 
 /** Migrations in order; names are permanent once released. */
 const migrations: Record<string, Migration> = {
   '0001_init': init,
   '0002_outbox': outbox,
   '0003_passcodes': passcodes,
+  '0004_admin': admin,
+  '0005_admin_resources': adminResources,
 };
 
 export const migrationProvider: MigrationProvider = {

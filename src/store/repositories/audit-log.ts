@@ -1,8 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { TenantId } from '../../core/ids.ts';
-import type { AuditLogStore } from '../../core/ports.ts';
-import type { Database } from '../schema.ts';
+import type { AuditEvent, AuditLogStore } from '../../core/ports.ts';
+import type { AuditLogTable, Database } from '../schema.ts';
+import { applyLogQuery } from './log-query.ts';
+
+const toEvent = (r: AuditLogTable): AuditEvent => ({
+  tenantId: r.tenant_id as TenantId,
+  at: Number(r.at),
+  actor: r.actor,
+  action: r.action,
+  target: r.target,
+  details: JSON.parse(r.details) as Record<string, unknown>,
+});
 
 export function createAuditLogRepository(db: Kysely<Database>): AuditLogStore {
   return {
@@ -14,14 +24,14 @@ export function createAuditLogRepository(db: Kysely<Database>): AuditLogStore {
     },
     async list(tenantId, limit) {
       const rows = await db.selectFrom('audit_log').selectAll().where('tenant_id', '=', tenantId).orderBy('at', 'desc').limit(limit).execute();
-      return rows.map((r) => ({
-        tenantId: r.tenant_id as TenantId,
-        at: Number(r.at),
-        actor: r.actor,
-        action: r.action,
-        target: r.target,
-        details: JSON.parse(r.details) as Record<string, unknown>,
-      }));
+      return rows.map(toEvent);
+    },
+    async search(tenantId, q) {
+      let query = db.selectFrom('audit_log').selectAll().where('tenant_id', '=', tenantId);
+      if (q.actor !== undefined) query = query.where('actor', '=', q.actor);
+      if (q.target !== undefined) query = query.where('target', '=', q.target);
+      if (q.action !== undefined) query = query.where('action', '=', q.action);
+      return (await applyLogQuery(query, q).execute()).map((r) => ({ ...toEvent(r), id: r.id }));
     },
   };
 }

@@ -7,13 +7,14 @@ export function createPasswordRepository(db: Kysely<Database>): PasswordStore {
   return {
     async find(userId) {
       const row = await db.selectFrom('password_credentials').selectAll().where('user_id', '=', userId).executeTakeFirst();
-      return row && { userId: row.user_id as UserId, hash: row.hash, updatedAt: Number(row.updated_at) };
+      // mustChange appears only when set, the exception rather than the rule.
+      return row && { userId: row.user_id as UserId, hash: row.hash, updatedAt: Number(row.updated_at), ...(Number(row.must_change) === 1 ? { mustChange: true } : {}) };
     },
     async upsert(c) {
       await db
         .insertInto('password_credentials')
-        .values({ user_id: c.userId, hash: c.hash, updated_at: c.updatedAt })
-        .onConflict((oc) => oc.column('user_id').doUpdateSet({ hash: c.hash, updated_at: c.updatedAt }))
+        .values({ user_id: c.userId, hash: c.hash, updated_at: c.updatedAt, must_change: c.mustChange ? 1 : 0 })
+        .onConflict((oc) => oc.column('user_id').doUpdateSet({ hash: c.hash, updated_at: c.updatedAt, must_change: c.mustChange ? 1 : 0 }))
         .execute();
     },
   };

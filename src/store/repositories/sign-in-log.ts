@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely';
 import type { SignInEvent, SignInOutcome, SignInReason } from '../../core/audit/sign-in-event.ts';
 import type { AppId, TenantId, UserId } from '../../core/ids.ts';
 import type { SignInLogStore } from '../../core/ports.ts';
-import type { Database } from '../schema.ts';
+import type { Database, SignInLogTable } from '../schema.ts';
+import { applyLogQuery } from './log-query.ts';
 
 export function createSignInLogRepository(db: Kysely<Database>): SignInLogStore {
   return {
@@ -27,20 +28,27 @@ export function createSignInLogRepository(db: Kysely<Database>): SignInLogStore 
     },
     async list(tenantId, limit) {
       const rows = await db.selectFrom('sign_in_log').selectAll().where('tenant_id', '=', tenantId).orderBy('at', 'desc').limit(limit).execute();
-      return rows.map(
-        (r): SignInEvent => ({
-          tenantId: r.tenant_id as TenantId,
-          at: Number(r.at),
-          userId: r.user_id as UserId | null,
-          email: r.email,
-          appId: r.app_id as AppId | null,
-          method: r.method === 'email_otp' ? 'email_otp' : 'password',
-          outcome: r.outcome as SignInOutcome,
-          reason: r.reason as SignInReason,
-          ip: r.ip,
-          userAgent: r.user_agent,
-        }),
-      );
+      return rows.map(toEvent);
+    },
+    async search(tenantId, q) {
+      let query = db.selectFrom('sign_in_log').selectAll().where('tenant_id', '=', tenantId);
+      if (q.userId !== undefined) query = query.where('user_id', '=', q.userId);
+      if (q.email !== undefined) query = query.where('email', '=', q.email);
+      if (q.outcome !== undefined) query = query.where('outcome', '=', q.outcome);
+      return (await applyLogQuery(query, q).execute()).map((r) => ({ ...toEvent(r), id: r.id }));
     },
   };
 }
+
+const toEvent = (r: SignInLogTable): SignInEvent => ({
+  tenantId: r.tenant_id as TenantId,
+  at: Number(r.at),
+  userId: r.user_id as UserId | null,
+  email: r.email,
+  appId: r.app_id as AppId | null,
+  method: r.method === 'email_otp' ? 'email_otp' : 'password',
+  outcome: r.outcome as SignInOutcome,
+  reason: r.reason as SignInReason,
+  ip: r.ip,
+  userAgent: r.user_agent,
+});

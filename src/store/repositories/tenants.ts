@@ -46,5 +46,22 @@ export function createTenantRepository(db: Kysely<Database>): TenantStore {
     async bumpConfigVersion(id) {
       await db.updateTable('tenants').set({ config_version: sql`config_version + 1` }).where('id', '=', id).execute();
     },
+    async setDisplayName(id, displayName) {
+      await db.updateTable('tenants').set({ display_name: displayName }).where('id', '=', id).execute();
+    },
+    async delete(id) {
+      // The tables without a foreign key to tenants first; the rest goes by ON DELETE CASCADE.
+      await db.deleteFrom('oidc_artifacts').where('tenant_id', '=', id).execute();
+      await db.deleteFrom('outbox').where('tenant_id', '=', id).execute();
+      await db.deleteFrom('passcodes').where('tenant_id', '=', id).execute();
+      await db.deleteFrom('audit_log').where('tenant_id', '=', id).execute();
+      await db.deleteFrom('admin_grants').where('tenant_scope', '=', id).execute();
+      await db.deleteFrom('tenants').where('id', '=', id).execute();
+    },
+    async lock(id) {
+      // Why an UPDATE that changes nothing: it takes the row lock on PostgreSQL and the write lock
+      // on SQLite alike, where SELECT … FOR UPDATE does not exist.
+      await db.updateTable('tenants').set({ config_version: sql`config_version` }).where('id', '=', id).execute();
+    },
   };
 }

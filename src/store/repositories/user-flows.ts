@@ -36,6 +36,24 @@ export function createUserFlowRepository(db: Kysely<Database>): UserFlowStore {
       const row = await db.selectFrom('user_flows').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
       return row && toUserFlow(row);
     },
+    async update(f) {
+      await db
+        .updateTable('user_flows')
+        .set({
+          name: f.name,
+          methods: JSON.stringify(f.methods),
+          attributes: JSON.stringify(f.attributes),
+          custom_attributes: JSON.stringify(f.customAttributes),
+          sspr_enabled: f.ssprEnabled ? 1 : 0,
+        })
+        .where('tenant_id', '=', f.tenantId)
+        .where('id', '=', f.id)
+        .execute();
+    },
+    async delete(tenantId, id) {
+      // Apps that used it fall back to the default flow (ON DELETE SET NULL).
+      await db.deleteFrom('user_flows').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+    },
     async list(tenantId) {
       return (await db.selectFrom('user_flows').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at').execute()).map(toUserFlow);
     },

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { DomainError } from '../../core/errors.ts';
 import type { TenantId, UserId } from '../../core/ids.ts';
 import type { UserStore } from '../../core/ports.ts';
@@ -47,6 +47,24 @@ export function createUserRepository(db: Kysely<Database>): UserStore {
       const row = await db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
       return row && toUser(row);
     },
+    async update(u) {
+      await db
+        .updateTable('users')
+        .set({
+          display_name: u.displayName,
+          attributes: JSON.stringify(u.attributes),
+          enabled: u.enabled ? 1 : 0,
+          email_verified: u.emailVerified ? 1 : 0,
+          updated_at: u.updatedAt,
+        })
+        .where('tenant_id', '=', u.tenantId)
+        .where('id', '=', u.id)
+        .execute();
+    },
+    async delete(tenantId, id) {
+      // Credentials and memberships go with it (ON DELETE CASCADE, enforced on both dialects).
+      await db.deleteFrom('users').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+    },
     async findByEmail(tenantId, emailNormalized) {
       const row = await db
         .selectFrom('users')
@@ -56,9 +74,11 @@ export function createUserRepository(db: Kysely<Database>): UserStore {
         .executeTakeFirst();
       return row && toUser(row);
     },
-    async list(tenantId, { limit, afterEmail }) {
+    async list(tenantId, { limit, afterEmail, emailPrefix }) {
       let query = db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId);
       if (afterEmail !== undefined) query = query.where('email_normalized', '>', afterEmail);
+      // LIKE with the prefix's own % _ and \ escaped, so they match only themselves.
+      if (emailPrefix) query = query.where(sql<boolean>`email_normalized like ${`${emailPrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`);
       return (await query.orderBy('email_normalized').limit(limit).execute()).map(toUser);
     },
   };

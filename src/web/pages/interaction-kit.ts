@@ -141,7 +141,10 @@ export function createInteractionKit(providers: ProviderCache) {
   async function complete(ctx: InteractionCtx, request: FastifyRequest, reply: FastifyReply, accountId: string, amr: string[] | null) {
     const details = await ctx.provider.interactionDetails(request.raw, reply.raw);
     const clientId = String(details.params.client_id ?? '');
-    const grant = (details.grantId && (await ctx.provider.Grant.find(details.grantId))) || new ctx.provider.Grant({ accountId, clientId });
+    // The interaction's grant belongs to whoever was signed in when it began: reuse it only for
+    // that same account (another user signing in over a live session gets a grant of their own).
+    const found = details.grantId ? await ctx.provider.Grant.find(details.grantId) : undefined;
+    const grant = found && found.accountId === accountId && found.clientId === clientId ? found : new ctx.provider.Grant({ accountId, clientId });
     if (typeof details.params.scope === 'string') grant.addOIDCScope(details.params.scope);
     const result = { ...(amr ? { login: { accountId, amr } } : {}), consent: { grantId: await grant.save() } };
     const redirectTo = await ctx.provider.interactionResult(request.raw, reply.raw, result, { mergeWithLastSubmission: false });

@@ -4,6 +4,7 @@ import type { SignInFlow } from '../../core/flows/sign-in.ts';
 import type { AppId } from '../../core/ids.ts';
 import type { Services } from '../../services.ts';
 import { type InteractionCtx, type InteractionKit, flowQuery, formSchema } from './interaction-kit.ts';
+import { newPasswordPage } from './views/passcode-views.tsx';
 import { emailPage, passwordPage } from './views/sign-in-views.tsx';
 
 const appOf = (ctx: InteractionCtx) => (typeof ctx.params.client_id === 'string' ? (ctx.params.client_id as AppId) : null);
@@ -30,6 +31,10 @@ export async function signInPages(app: FastifyInstance, opts: { services: Servic
       error: flow.data.error ? ErrorCode[flow.data.error] : undefined,
       signUpHref: settings.signUpAllowed ? `${ctx.base}/sign-up` : undefined,
     };
+    if (flow.state === 'awaiting_new_password') {
+      const { minLength } = settings.policies.password;
+      return kit.page(reply, newPasswordPage({ ...common, action: `${ctx.base}/new-password`, email: flow.data.email ?? '', minLength }));
+    }
     if (flow.state === 'awaiting_password') {
       return kit.page(
         reply,
@@ -91,6 +96,11 @@ export async function signInPages(app: FastifyInstance, opts: { services: Servic
       pageOf,
       run: (_ctx, flow, form, request) => signIn.submitPassword(flow, form.password ?? '', { ip: request.ip, userAgent: request.headers['user-agent'] ?? null }),
     }),
+  );
+  app.post(
+    '/:tenant/interaction/:uid/new-password',
+    formSchema({ password: 4096, confirm: 4096, username: 1024 }),
+    kit.step({ load, pageOf, run: (_ctx, flow, form) => signIn.submitNewPassword(flow, form.password ?? '', form.confirm ?? '') }),
   );
   app.post(
     '/:tenant/interaction/:uid/forgot',

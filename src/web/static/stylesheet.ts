@@ -11,6 +11,9 @@ input[type=email], input[type=password], input[type=text], input[type=number] { 
 input:focus-visible, button:focus-visible, a:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 button { display: block; width: 100%; margin-top: 1.25rem; padding: .65rem; font-size: 1rem; font-weight: 600; color: #fff; background: var(--accent); border: 0; border-radius: 4px; cursor: pointer; }
 button.secondary { background: #fff; color: var(--accent); border: 1px solid var(--accent); }
+[hidden] { display: none !important; }
+button.show-password { display: inline-block; width: auto; margin: .5rem 0 0; padding: .2rem .6rem; font-size: .9rem; font-weight: 400; background: #fff; color: var(--accent); border: 1px solid var(--accent); }
+button.show-password[aria-pressed=true] { background: var(--accent); color: #fff; }
 button.link { display: inline; width: auto; margin: 0; padding: 0; background: none; color: var(--accent); font-weight: 400; text-align: left; text-decoration: underline; white-space: nowrap; }
 .identity { display: flex; flex-wrap: wrap; align-items: baseline; column-gap: .75rem; margin-bottom: .5rem; }
 .identity .email { font-weight: 600; overflow-wrap: anywhere; }

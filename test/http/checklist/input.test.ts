@@ -96,6 +96,21 @@ describe('checklist I', { concurrency: true }, () => {
         assert.deepEqual([form.status, asJson.status], [400, 400]);
       });
 
+      it('I1: a NUL character in a form field, a JSON field or the path is refused with 400 on every database; a password may hold one (C7)', async () => {
+        const tt = await tenant();
+        const { journey, pw, url } = await passwordForm(server(), tt, tt.email);
+        const inPath = await postRaw(journey, url.replace(`/${tt.tenant.name}/`, '/%00/'), 'application/x-www-form-urlencoded', `flow=${pw.flow}&csrf=${pw.csrf}&password=x`);
+        const inQuery = await journey.browser.get(`${url.split('/password')[0]}?flow=${pw.flow}%00`);
+        const nulPassword = await postRaw(journey, url, 'application/x-www-form-urlencoded', `flow=${pw.flow}&csrf=${pw.csrf}&password=a%00b`);
+        const signUp = await begin(server(), tt);
+        const emailUrl = actionUrl(signUp.journey, signUp.page, '/email');
+        const form = await postRaw(signUp.journey, emailUrl, 'application/x-www-form-urlencoded', `flow=${signUp.page.flow}&csrf=${signUp.page.csrf}&email=a%00@example.com`);
+        const asJson = await postRaw(signUp.journey, emailUrl, 'application/json', json(signUp.page, { email: 'a\u0000@example.com' }));
+        const asKey = await postRaw(signUp.journey, emailUrl, 'application/json', json(signUp.page, { email: tt.email, 'x\u0000': 1 }));
+        assert.deepEqual([inPath.status, inQuery.status, form.status, asJson.status, asKey.status], [400, 400, 400, 400, 400]);
+        assert.equal(nulPassword.status, 303, 'a password with a NUL is checked like any other (here: wrong)');
+      });
+
       it('I2: an array or an object where a string belongs gets 400 and signs nobody in', async () => {
         const tt = await tenant();
         const { journey, pw, url } = await passwordForm(server(), tt, tt.email);

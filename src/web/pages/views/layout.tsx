@@ -1,6 +1,9 @@
 import type { Child } from 'hono/jsx';
 
-/** The page frame every hosted page shares: one stylesheet, no script, one main region. */
+/**
+ * The page frame every hosted page shares: one stylesheet, one small same-origin script that only
+ * enhances (pages work without it), no inline script, one main region.
+ */
 export function Layout(props: { title: string; heading?: string; tenantName?: string; lang?: string; children?: Child }) {
   return (
     <html lang={props.lang ?? 'en'}>
@@ -12,6 +15,7 @@ export function Layout(props: { title: string; heading?: string; tenantName?: st
         {/* No icon yet: an empty one stops browsers fetching /favicon.ico (a 404 on every page). */}
         <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/static/latchkey.css" />
+        <script src="/static/latchkey.js" defer />
       </head>
       <body>
         {/* One unnamed main landmark: naming it after the heading ("Enter password") would make the
@@ -23,6 +27,18 @@ export function Layout(props: { title: string; heading?: string; tenantName?: st
         </main>
       </body>
     </html>
+  );
+}
+
+/**
+ * A "Show password" toggle for the password fields with these ids (space-separated). Rendered
+ * hidden: the page's script reveals and drives it, so without JavaScript nothing dead is shown.
+ */
+export function ShowPassword(props: { fields: string }) {
+  return (
+    <button type="button" class="show-password" data-fields={props.fields} aria-pressed="false" hidden>
+      Show password
+    </button>
   );
 }
 

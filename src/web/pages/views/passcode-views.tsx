@@ -1,4 +1,4 @@
-import { ErrorMessage, Layout, renderPage } from './layout.tsx';
+import { ErrorMessage, Layout, renderPage, ShowPassword } from './layout.tsx';
 import { Hidden } from './sign-in-views.tsx';
 
 interface FormBase {
@@ -62,6 +62,7 @@ export function newPasswordPage(props: FormBase & { action: string; email: strin
         </p>
         <label for="confirm">Confirm password</label>
         <input id="confirm" name="confirm" type="password" autocomplete="new-password" required maxlength={1024} />
+        <ShowPassword fields="password confirm" />
         <button type="submit">Reset password</button>
       </form>
     </Layout>,

@@ -1,4 +1,4 @@
-import { ErrorMessage, Layout, renderPage } from './layout.tsx';
+import { ErrorMessage, Layout, renderPage, ShowPassword } from './layout.tsx';
 
 export interface StepProps {
   tenantName: string;
@@ -86,6 +86,7 @@ export function passwordPage(
           aria-invalid={props.error ? 'true' : undefined}
           aria-describedby={props.error ? 'form-error' : undefined}
         />
+        <ShowPassword fields="password" />
         {props.forgotPasswordAction ? (
           <p class="links">
             <button type="submit" form="forgot-password" class="link" formnovalidate>

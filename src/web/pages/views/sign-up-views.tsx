@@ -1,5 +1,5 @@
 import type { AttributeField } from '../../../core/users/attributes.ts';
-import { ErrorMessage, Layout, renderPage } from './layout.tsx';
+import { ErrorMessage, Layout, renderPage, ShowPassword } from './layout.tsx';
 import { Hidden } from './sign-in-views.tsx';
 
 interface FormBase {
@@ -67,6 +67,7 @@ export function signUpDetailsPage(props: FormBase & { action: string; email: str
         </p>
         <label for="confirm">Confirm password</label>
         <input id="confirm" name="confirm" type="password" autocomplete="new-password" required maxlength={1024} />
+        <ShowPassword fields="password confirm" />
         {props.fields.map((field) => (
           <Field field={field} value={props.values?.[field.name]} />
         ))}

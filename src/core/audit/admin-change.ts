@@ -1,0 +1,32 @@
+import type { TenantId } from '../ids.ts';
+import type { Clock, Store } from '../ports.ts';
+
+/** Who makes an admin change, as the audit log names it (`admin:<id>`, `api_key:<id>`, `cli`). */
+export type ChangeActor = string;
+
+/**
+ * Runs one admin change of a tenant's resources in a transaction holding the tenant's lock, so
+ * its If-Match check, its write and its audit entry are one atomic step on every node.
+ */
+export function inTenantChange<T>(store: Store, tenantId: TenantId, fn: (tx: Store) => Promise<T>): Promise<T> {
+  return store.transaction(async (tx) => {
+    await tx.tenants.lock(tenantId);
+    return fn(tx);
+  });
+}
+
+/** Appends the change to the audit log with a before/after summary (null: created / deleted). */
+export async function recordChange(
+  tx: Store,
+  clock: Clock,
+  change: { tenantId: TenantId; actor: ChangeActor; action: string; target: string | null; before: unknown; after: unknown },
+): Promise<void> {
+  await tx.auditLog.append({
+    tenantId: change.tenantId,
+    at: clock.now(),
+    actor: change.actor,
+    action: change.action,
+    target: change.target,
+    details: { before: change.before ?? null, after: change.after ?? null },
+  });
+}
