@@ -231,8 +231,11 @@ export interface PasscodeRecord {
 
 export interface PasscodeStore {
   find(flowId: FlowId): Promise<PasscodeRecord | undefined>;
-  /** Stores the flow's first code. */
-  insert(record: PasscodeRecord): Promise<void>;
+  /**
+   * Stores the flow's first code; false when the flow has one already (a concurrent request for
+   * the same flow stored it first). Never fails on that race, on any database.
+   */
+  insert(record: PasscodeRecord): Promise<boolean>;
   /** Replaces the code (a resend): new hash and expiry, sends + 1; failedAttempts unchanged. */
   replaceCode(flowId: FlowId, codeHash: string, expiresAt: number, sentAt: number): Promise<void>;
   /**

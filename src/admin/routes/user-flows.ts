@@ -132,39 +132,21 @@ export async function userFlowRoutes(app: FastifyInstance, { services }: Resourc
     },
   );
 
-  app.put(
-    '/tenants/:tenant/user-flows/:id/apps/:appId',
-    {
+  // Linking and unlinking are one change with opposite directions.
+  for (const [method, linked, summary] of [
+    ['PUT', true, 'Make an app use this user flow (it leaves its previous one)'],
+    ['DELETE', false, 'Make an app stop using this user flow (it gets the default flow)'],
+  ] as const) {
+    app.route({
+      method,
+      url: '/tenants/:tenant/user-flows/:id/apps/:appId',
       config: tenantWrite,
-      schema: {
-        summary: 'Make an app use this user flow (it leaves its previous one)',
-        tags,
-        params: params('id', 'appId'),
-        response: { 200: flowOut, ...errors },
+      schema: { summary, tags, params: params('id', 'appId'), response: { 200: flowOut, ...errors } },
+      handler: async (request, reply) => {
+        const tenant = await tenantOf(services, request);
+        const { id, appId } = request.params as FlowParams;
+        return tagged(reply, await flows.setApp(tenant.id, id, appId, linked, principalActor(request)));
       },
-    },
-    async (request, reply) => {
-      const tenant = await tenantOf(services, request);
-      const { id, appId } = request.params as FlowParams;
-      return tagged(reply, await flows.setApp(tenant.id, id, appId, true, principalActor(request)));
-    },
-  );
-
-  app.delete(
-    '/tenants/:tenant/user-flows/:id/apps/:appId',
-    {
-      config: tenantWrite,
-      schema: {
-        summary: 'Make an app stop using this user flow (it gets the default flow)',
-        tags,
-        params: params('id', 'appId'),
-        response: { 200: flowOut, ...errors },
-      },
-    },
-    async (request, reply) => {
-      const tenant = await tenantOf(services, request);
-      const { id, appId } = request.params as FlowParams;
-      return tagged(reply, await flows.setApp(tenant.id, id, appId, false, principalActor(request)));
-    },
-  );
+    });
+  }
 }

@@ -60,7 +60,9 @@ export function createPasscodes({ clock, random, mac, seal, counters, securityLo
     if (existing) {
       await tx.passcodes.replaceCode(flowId, codeHash, expiresAt, now);
     } else {
-      await tx.passcodes.insert({ flowId, tenantId: input.tenantId, purpose, codeHash, expiresAt, failedAttempts: 0, sends: 1, lastSentAt: now, consumedAt: null });
+      const first = await tx.passcodes.insert({ flowId, tenantId: input.tenantId, purpose, codeHash, expiresAt, failedAttempts: 0, sends: 1, lastSentAt: now, consumedAt: null });
+      // Two submissions of one flow at once: the other one issued the code; this one is stale.
+      if (!first) throw new DomainError('flow_state_mismatch');
     }
     const { delivery } = input;
     if (!delivery) return;

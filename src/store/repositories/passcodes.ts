@@ -22,7 +22,7 @@ export function createPasscodeRepository(db: Kysely<Database>): PasscodeStore {
       );
     },
     async insert(p) {
-      await db
+      const inserted = await db
         .insertInto('passcodes')
         .values({
           flow_id: p.flowId,
@@ -35,7 +35,9 @@ export function createPasscodeRepository(db: Kysely<Database>): PasscodeStore {
           last_sent_at: p.lastSentAt,
           consumed_at: p.consumedAt,
         })
-        .execute();
+        .onConflict((oc) => oc.column('flow_id').doNothing())
+        .executeTakeFirst();
+      return Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
     },
     async replaceCode(flowId, codeHash, expiresAt, sentAt) {
       await db

@@ -86,9 +86,22 @@ export function journeysContract(open: OpenStore) {
         consumedAt: null,
         ...overrides,
       };
-      await store.passcodes.insert(record);
+      assert.equal(await store.passcodes.insert(record), true);
       return record;
     }
+
+    it('a second first code for one flow, even from concurrent transactions, is refused without an error', async (t) => {
+      const store = await storeFor(t, open);
+      const record = await withPasscode(store);
+      assert.equal(await store.passcodes.insert({ ...record, codeHash: 'hash-2' }), false);
+      assert.equal((await store.passcodes.find(record.flowId))?.codeHash, 'hash-1');
+      const flow = flowRow(record.tenantId, 'flow-2', { kind: 'password_reset' });
+      await store.flows.insert(flow);
+      const racing = await Promise.all(
+        ['a', 'b', 'c'].map((n) => store.transaction((tx) => tx.passcodes.insert({ ...record, flowId: flow.id, codeHash: `hash-${n}` }))),
+      );
+      assert.deepEqual(racing.filter(Boolean).length, 1, `exactly one insert wins: ${racing}`);
+    });
 
     it('round-trip every field', async (t) => {
       const store = await storeFor(t, open);
