@@ -5,9 +5,12 @@ import { DomainError } from '../../../src/core/errors.ts';
 import { adminCaller, bearerCaller } from '../../fixtures/admin.ts';
 import { Journey } from '../../fixtures/journey.ts';
 import { dialects, startTestServer } from '../../fixtures/server.ts';
+import { clockTravel, signInForTokens, silentSignIn } from '../../http/checklist/support.ts';
 import { adminDirectory, signInToAdminDirectory, strongPassword, suiteServer } from './support.ts';
 
 /** Section H of the security checklist (admin authorisation), for the admin API's authentication and guard. */
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 const email = () => `admin-${randomBytes(4).toString('hex')}@example.com`;
 const failsWith = (code: string) => (error: unknown) => error instanceof DomainError && error.code === code;
 
@@ -144,6 +147,28 @@ for (const dialect of dialects()) {
       }
       assert.equal(denied?.details.decision, 'forbidden');
       assert.equal(denied?.details.method, 'POST');
+    });
+
+    it("H12: an administrator's session ends after 1 hour idle and 12 hours at most, where a customer's lasts 24 hours idle", async (t) => {
+      const { services } = server().latchkey;
+      const password = strongPassword();
+      const { admin } = await services.admin.createAdmin({ email: email(), password, grants: [{ role: 'auditor' }] }, 'cli');
+      const directory = await adminDirectory(server());
+      const clock = clockTravel(t);
+      const idle = await signInForTokens(server(), directory, admin.email, password);
+      clock.advance(50 * MINUTE);
+      assert.ok((await silentSignIn(server(), directory, idle.browser)).code, 'alive after 50 minutes idle');
+      clock.advance(61 * MINUTE);
+      assert.equal((await silentSignIn(server(), directory, idle.browser)).error, 'login_required', 'ended after an idle hour');
+      const active = await signInForTokens(server(), directory, admin.email, password);
+      let alive = true;
+      let elapsed = 0;
+      for (; alive && elapsed <= 13 * HOUR; elapsed += 50 * MINUTE) {
+        clock.advance(50 * MINUTE);
+        alive = (await silentSignIn(server(), directory, active.browser)).code !== null;
+      }
+      assert.equal(alive, false, 'still signed in after 13 hours of activity');
+      assert.ok(elapsed > 11 * HOUR, `ended after ${elapsed / HOUR} hours, before the 12 hours`);
     });
 
     it('H12: the admin directory signs in through the hosted pages but offers no self sign-up', async () => {
