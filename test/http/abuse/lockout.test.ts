@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { adminCaller } from '../../fixtures/admin.ts';
 import { Journey, codeIn, comparable, nthMail } from '../../fixtures/journey.ts';
 import { dialects, startTestServer } from '../../fixtures/server.ts';
 import { startTestMailbox } from '../../fixtures/smtp.ts';
@@ -66,6 +67,21 @@ for (const dialect of dialects()) {
       const second = await Journey.begin(server, tt);
       const again = await failPasswords(second.journey, second.page, 'alex.doe@example.com', 2);
       assert.ok(second.journey.reachedApp(await second.journey.submit(again, '/password', { password: tt.password })), 'two more failures do not lock');
+    });
+
+    it('D8: an administrator unlocks the account by setting a temporary password, which the user then replaces', async (t) => {
+      const { server, tt } = await setUp(t, dialect);
+      const { journey, page } = await Journey.begin(server, tt);
+      await failPasswords(journey, page, 'alex.doe@example.com', 3);
+      const admin = await adminCaller(server, { role: 'tenant_admin', tenants: [tt.tenant.name] });
+      const set = await admin('POST', `/admin/v1/tenants/${tt.tenant.name}/users/${tt.user.id}/password`, {});
+      assert.equal(set.status, 200, JSON.stringify(set.body));
+      const fresh = await Journey.begin(server, tt);
+      const pw = await fresh.journey.submit(fresh.page, '/email', { email: 'alex.doe@example.com' });
+      const next = await fresh.journey.submit(pw, '/password', { password: set.body.temporaryPassword });
+      assert.match(next.html, /Choose a new password/, 'the lock is gone and the temporary password must be replaced');
+      const landed = await fresh.journey.submit(next, '/new-password', { password: 'a new long secret', confirm: 'a new long secret' });
+      assert.ok(fresh.journey.reachedApp(landed));
     });
 
     it('a completed self-service reset clears the lockout', async (t) => {

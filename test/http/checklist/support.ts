@@ -177,7 +177,7 @@ export async function addUser(server: TestServer, tt: TestTenant, password: stri
   return server.latchkey.services.users.create({ tenantId: tt.tenant.id, email, password, displayName: 'Other User', emailVerified: true });
 }
 
-/** Marks a user disabled. Raw SQL: no admin API disables users yet (docs/security.md, out of scope). */
+/** Marks a user disabled, straight in the database (the admin API's way is tested in test/admin). */
 export async function disableUser(server: TestServer, userId: UserId | string): Promise<void> {
   const { db } = openDatabase(server.databaseUrl);
   try {
