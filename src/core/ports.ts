@@ -2,15 +2,16 @@
  * The ports the domain core needs from the world. Adapters in store/, passwords/ and oidc/
  * implement them; the core never imports those folders.
  */
-import type { App, AppSecret } from './apps/app.ts';
-import type { ApiKey } from './admin/api-key.ts';
+
+import type { ApiKey } from './admin/api-key-record.ts';
 import type { StoredGrant } from './admin/roles.ts';
+import type { App, AppSecret } from './apps/app.ts';
 import type { SecurityEvent } from './audit/security-event.ts';
 import type { SignInEvent } from './audit/sign-in-event.ts';
-import type { Flow } from './flows/flow.ts';
-import type { PolicyOverrides } from './policies/tenant-policies.ts';
-import type { OutgoingMail } from './mail/outgoing-mail.ts';
+import type { Flow } from './flows/flow-record.ts';
 import type { AppId, FlowId, GroupId, TenantId, UserFlowId, UserId } from './ids.ts';
+import type { OutgoingMail } from './mail/outgoing-mail.ts';
+import type { PolicyOverrides } from './policies/tenant-policies.ts';
 import type { Branding } from './tenants/branding.ts';
 import type { SigningKey } from './tenants/signing-key.ts';
 import type { Tenant } from './tenants/tenant.ts';
@@ -171,13 +172,7 @@ export interface OidcArtifact {
 }
 
 export interface OidcArtifactStore {
-  upsert(
-    tenantId: TenantId,
-    model: string,
-    id: string,
-    payload: Record<string, unknown>,
-    expiresAt: number | null,
-  ): Promise<void>;
+  upsert(tenantId: TenantId, model: string, id: string, payload: Record<string, unknown>, expiresAt: number | null): Promise<void>;
   find(tenantId: TenantId, model: string, id: string): Promise<OidcArtifact | undefined>;
   findBy(tenantId: TenantId, model: string, field: 'uid' | 'userCode', value: string): Promise<OidcArtifact | undefined>;
   /**
@@ -197,7 +192,10 @@ export interface SignInLogStore {
   append(event: SignInEvent): Promise<void>;
   list(tenantId: TenantId, limit: number): Promise<SignInEvent[]>;
   /** Newest first, with the given filters; `before` continues after that entry (keyset paging). */
-  search(tenantId: TenantId, query: LogQuery & { userId?: UserId; email?: string; outcome?: SignInEvent['outcome'] }): Promise<Array<SignInEvent & { id: string }>>;
+  search(
+    tenantId: TenantId,
+    query: LogQuery & { userId?: UserId; email?: string; outcome?: SignInEvent['outcome'] },
+  ): Promise<Array<SignInEvent & { id: string }>>;
 }
 
 /** What every log search takes: a time range (inclusive, ms) and a page position. */

@@ -1,21 +1,9 @@
 import { DomainError } from '../errors.ts';
 import type { FlowId, TenantId } from '../ids.ts';
 import type { FlowStore } from '../ports.ts';
+import type { Flow, FlowKind } from './flow-record.ts';
 
-export type FlowKind = 'sign_in' | 'sign_up' | 'password_reset' | 'passcode_sign_in';
-
-/** One journey in progress, persisted so a restart or another node can continue it. */
-export interface Flow<State extends string = string, Data = Record<string, unknown>> {
-  id: FlowId;
-  tenantId: TenantId;
-  kind: FlowKind;
-  state: State;
-  data: Data;
-  /** Optimistic-concurrency counter: a transition applies only to the version it read. */
-  version: number;
-  expiresAt: number;
-  createdAt: number;
-}
+export type { Flow, FlowKind } from './flow-record.ts';
 
 /** Throws unless the flow is live, of the expected kind and in the expected state. */
 export function expectState<S extends string>(flow: Flow, kind: FlowKind, state: S, now: number): asserts flow is Flow<S> {
