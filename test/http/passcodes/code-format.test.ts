@@ -32,7 +32,7 @@ async function mailedCodes(count: number): Promise<string[]> {
     reset: async () => {},
   };
   const tx = {
-    passcodes: { find: async () => undefined, insert: async () => {} },
+    passcodes: { find: async () => undefined, insert: async () => true },
     outbox: { enqueue: async (mail: OutgoingMail) => void mails.push(mail) },
   } as unknown as Store;
   // `seal` is the identity here, for a core that seals the code before it reaches the outbox.
