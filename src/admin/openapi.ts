@@ -72,7 +72,7 @@ export function docsPage(spec: { info?: { title?: string; description?: string }
     .sort(([a], [b]) => a.localeCompare(b))
     .flatMap(([path, item]) => METHODS.filter((m) => item[m]).map((m) => operationHtml(m, path, item[m] as Operation)));
   const title = escapeHtml(spec.info?.title ?? 'Admin API');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer"><title>${title}</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/static/latchkey.css"></head><body><main class="card"><h1>${title}</h1><p>${escapeHtml(spec.info?.description ?? '')}</p><p>Machine-readable: <a href="/admin/openapi.json">/admin/openapi.json</a> (OpenAPI 3.1).</p>${sections.join('')}</main></body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer"><title>${title}</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/static/latchkey.css"></head><body><main class="card reference"><h1>${title}</h1><p>${escapeHtml(spec.info?.description ?? '')}</p><p>Machine-readable: <a href="/admin/openapi.json">/admin/openapi.json</a> (OpenAPI 3.1).</p>${sections.join('')}</main></body></html>`;
 }
 
 /** GET /admin/openapi.json and GET /admin/docs: public, like any API reference. */

@@ -4,6 +4,10 @@ export const stylesheet = `
 * { box-sizing: border-box; }
 body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--text); background: var(--bg); }
 .card { max-width: 440px; margin: 8vh auto; background: #fff; padding: 2rem 2.5rem; border-radius: 8px; box-shadow: 0 2px 8px rgba(0,0,0,.12); }
+.card.reference { max-width: 960px; }
+.reference table { border-collapse: collapse; margin: .5rem 0; }
+.reference th, .reference td { text-align: left; padding: .2rem .75rem .2rem 0; border-bottom: 1px solid #ddd; }
+.operation { border-top: 1px solid #ddd; margin-top: 1.5rem; }
 .tenant { margin: 0 0 .25rem; color: var(--muted); font-size: .9rem; text-transform: uppercase; letter-spacing: .05em; }
 h1 { font-size: 1.5rem; margin: 0 0 1.25rem; font-weight: 600; }
 label { display: block; font-weight: 600; margin: 1rem 0 .25rem; }
