@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import { DomainError } from '../core/errors.ts';
 import type { ProviderCache } from '../oidc/provider-cache.ts';
 import type { Services } from '../services.ts';
+import { installErrorMapper } from '../web/error-mapper.ts';
 import { installStrictJsonParser } from '../web/strict-bodies.ts';
 import { type AccessDecision, decideAccess, type RouteAccess } from './access.ts';
 import { bearerToken, createAdminAuthenticator } from './admin-auth.ts';
@@ -57,6 +58,8 @@ function installGuard(app: FastifyInstance, opts: AdminApiOptions): void {
     );
 
   app.addHook('onRequest', async (request, reply) => {
+    // A path or method the API does not have is a plain 404 (the route list is public anyway).
+    if (request.is404) return;
     const access = request.routeOptions.config.access;
     if (!access) throw new DomainError('forbidden');
     const token = bearerToken(request);
@@ -104,6 +107,9 @@ export async function adminApi(app: FastifyInstance, opts: AdminApiOptions): Pro
   await app.register(
     async (v1) => {
       requireAccessDeclarations(v1);
+      // JSON for every client, a browser included, and for paths and methods it does not have:
+      // the root's mapper would answer those with an HTML page and outside this no-store scope.
+      installErrorMapper(v1, { pages: false });
       installGuard(v1, opts);
       installFieldErrors(v1);
       await v1.register(principalRoutes, { services: opts.services });

@@ -52,9 +52,10 @@ export interface TenantStore {
   /**
    * Inside a transaction: takes the tenant's row lock until it ends, so admin changes to one
    * tenant's resources run one at a time on every node (an If-Match check and its write never
-   * interleave with another change).
+   * interleave with another change). False when the tenant does not exist, which is how a
+   * change that waited for a deletion of the tenant learns it is gone.
    */
-  lock(id: TenantId): Promise<void>;
+  lock(id: TenantId): Promise<boolean>;
   setDisplayName(id: TenantId, displayName: string): Promise<void>;
   /**
    * Deletes the tenant and everything of it: users, apps, flows, keys, OIDC artifacts, logs,

@@ -59,14 +59,19 @@ const STATUS: Record<ErrorCode, number> = {
 
 export const statusFor = (code: ErrorCode): number => STATUS[code];
 
-const wantsHtml = (accept: string | undefined) => (accept ?? '').includes('text/html');
+export interface ErrorMapperOptions {
+  /** Whether browsers (Accept: text/html) get an HTML page; an API answers JSON to every client. */
+  pages: boolean;
+}
 
 /**
  * Maps every error to a clear 4xx (or a logged 500 for our own bugs): domain errors by code,
  * Fastify's own (validation, body too large, bad content type) by their status, as a page for
- * browsers and JSON otherwise.
+ * browsers (where `pages`) and JSON otherwise. Installed on the root, and again, encapsulated
+ * and without pages, by the admin API for its own prefix.
  */
-export function installErrorMapper(app: FastifyInstance): void {
+export function installErrorMapper(app: FastifyInstance, { pages }: ErrorMapperOptions = { pages: true }): void {
+  const wantsHtml = (accept: string | undefined) => pages && (accept ?? '').includes('text/html');
   app.setErrorHandler((error: FastifyError | DomainError, request, reply) => {
     let status: number;
     let code: string;

@@ -11,8 +11,12 @@ export interface Probe {
   surface: string;
   /** The route template, for statistics and grouping of failures. */
   route: string;
-  /** `json` for API endpoints; `page` where HTML or JSON may come (by Accept); `any` for unknown paths. */
-  expect: 'json' | 'page' | 'any';
+  /**
+   * `json` for API endpoints; `page` where HTML or JSON may come (by Accept); `any` for unknown
+   * paths; `api` for the admin API: JSON whatever the Accept header says, never a redirect, and
+   * `Cache-Control: no-store` on every answer (they carry tenants' configuration and users).
+   */
+  expect: 'json' | 'page' | 'any' | 'api';
   request: WireRequest;
 }
 
@@ -37,6 +41,11 @@ export function judge(probe: Probe, outcome: WireOutcome): string[] {
   const { status, headers, body } = outcome.response;
   const problems: string[] = [];
   if (status >= 500 || status < 100) problems.push(`status ${status}`);
+  if (probe.expect === 'api') {
+    if (status >= 300 && status < 400) problems.push(`a ${status} redirect from the admin API`);
+    if (!/\bno-store\b/.test(String(headers['cache-control'] ?? '')))
+      problems.push(`Cache-Control ${headers['cache-control'] ?? 'absent'} instead of no-store`);
+  }
 
   const csp = String(headers['content-security-policy'] ?? '');
   if (!/frame-ancestors 'none'/.test(csp)) problems.push(`no CSP frame-ancestors 'none' (CSP: ${csp || 'absent'})`);
@@ -56,7 +65,7 @@ export function judge(probe: Probe, outcome: WireOutcome): string[] {
     // An empty success (RFC 7009 revocation answers 200 with no body) has nothing to sniff or frame.
   } else if (/^text\/html/.test(type)) {
     if (!/^<!doctype html>/i.test(text.trimStart())) problems.push(`HTML body that is not a document: ${JSON.stringify(text.slice(0, 80))}`);
-    if (probe.expect === 'json' && !acceptsHtml(probe)) problems.push('HTML where the endpoint answers JSON');
+    if ((probe.expect === 'json' && !acceptsHtml(probe)) || probe.expect === 'api') problems.push('HTML where the endpoint answers JSON');
   } else if (/^application\/(.+\+)?json/.test(type)) {
     try {
       JSON.parse(text);
@@ -73,7 +82,7 @@ export function judge(probe: Probe, outcome: WireOutcome): string[] {
 /** A short class for grouping violations ("status 500 on POST /{t}/interaction/{uid}/email"). */
 export function violationClass(probe: Probe, problems: string[]): string {
   const kinds = problems.map((p) =>
-    /^(no CSP|X-Frame|X-Content|Referrer|CSP allows)/.test(p) ? 'security headers missing' : p.replace(/\(.*$|:.*$/, '').trim(),
+    /^(no CSP|X-Frame|X-Content|Referrer|CSP allows)/.test(p) ? 'security headers missing' : p.replace(/\(.*$|:.*$| instead of.*$/, '').trim(),
   );
   return `${[...new Set(kinds)].join(', ')} — ${probe.route}`;
 }

@@ -3,6 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { DialectName } from '../../src/store/index.ts';
 import { dialects, startTestServer, type TestServer } from '../fixtures/server.ts';
+import { adminProbes } from './admin-probes.ts';
+import { type AdminWorld, buildAdminWorld } from './admin-world.ts';
 import { journeyPages, journeyPosts } from './journey-probes.ts';
 import { miscProbes } from './misc-probes.ts';
 import { oidcProbes } from './oidc-probes.ts';
@@ -15,11 +17,13 @@ import { buildWorld, type World } from './world.ts';
 /**
  * Property-based fuzzing of every public route against the real server (I1–I9, G4): random and
  * hostile values in every form field, query and header, wrong content types and encodings,
- * oversized bodies and headers, odd methods, path traversal, malformed framing. Every answer must
- * be a 4xx/3xx/2xx with the security headers and an HTML document or JSON; at the end the process
- * has seen no unhandled rejection or uncaught exception and the server still answers /ready.
+ * oversized bodies and headers, odd methods, path traversal, malformed framing; and of every
+ * operation of the admin REST API, read from its OpenAPI document. Every answer must be a
+ * 4xx/3xx/2xx with the security headers and an HTML document or JSON (the admin API: JSON and
+ * no-store, always); at the end the process has seen no unhandled rejection or uncaught
+ * exception and the server still answers /ready.
  *
- * LATCHKEY_FUZZ_RUNS=n multiplies the number of runs (default 1: about 11,000 requests over both
+ * LATCHKEY_FUZZ_RUNS=n multiplies the number of runs (default 1: about 14,000 requests over both
  * dialects); LATCHKEY_FUZZ_SEED replays a seed; LATCHKEY_FUZZ_COLLECT=1 keeps going after a
  * violation and prints every class of violation found, with its smallest request.
  */
@@ -39,6 +43,7 @@ const BATCHES = {
   'journey pages': 70,
   oidc: 160,
   'other routes': 70,
+  'admin API': 125,
   'unusual framing': 45,
   'bad URLs': 15,
   'malformed framing': 15,
@@ -46,6 +51,7 @@ const BATCHES = {
 type Surface = keyof typeof BATCHES;
 
 const WORLD = { sqlite: { tenants: 3, contextsPerTenant: 12 }, postgres: { tenants: 2, contextsPerTenant: 8 } } as const;
+const ADMIN_WORLD = { sqlite: { tenants: 3, throwaway: 6, perTenant: 6 }, postgres: { tenants: 2, throwaway: 3, perTenant: 4 } } as const;
 const SHARE: Record<DialectName, number> = { sqlite: 1, postgres: 0.25 };
 
 let totalRequests = 0;
@@ -55,18 +61,26 @@ let totalRequests = 0;
  * the router or Node's parser answer before any route runs (bad percent escapes, over-long
  * parameters, heads over 16 KiB, broken framing) have surfaces of their own.
  */
-function surfaces(world: World, port: number): Record<Surface, fc.Arbitrary<Probe>> {
+function surfaces(world: World, adminWorld: AdminWorld, port: number): Record<Surface, fc.Arbitrary<Probe>> {
   const routed = (arbitrary: fc.Arbitrary<Probe>) => arbitrary.filter((probe) => headBytes(probe) < NODE_HEADER_LIMIT - 1024);
   const posts = routed(journeyPosts(world));
   const pages = routed(journeyPages(world));
   const oidc = routed(oidcProbes(world));
   const misc = routed(miscProbes(world));
-  const any = fc.oneof({ weight: 4, arbitrary: posts }, { weight: 1, arbitrary: pages }, { weight: 3, arbitrary: oidc }, { weight: 1, arbitrary: misc });
+  const admin = routed(adminProbes(adminWorld));
+  const any = fc.oneof(
+    { weight: 4, arbitrary: posts },
+    { weight: 1, arbitrary: pages },
+    { weight: 3, arbitrary: oidc },
+    { weight: 1, arbitrary: misc },
+    { weight: 2, arbitrary: admin },
+  );
   return {
     'journey forms': posts,
     'journey pages': pages,
     oidc,
     'other routes': misc,
+    'admin API': admin,
     'unusual framing': unusualFraming(any, port),
     'bad URLs': badUrls(any),
     'malformed framing': malformedFraming(any, port),
@@ -83,7 +97,10 @@ for (const dialect of dialects()) {
       server = await startTestServer({ dialect, seedDemo: true, env: { LOG_LEVEL: process.env.LATCHKEY_FUZZ_LOG ?? 'silent' } });
       wire = createWire(server.baseUrl);
       const world = await buildWorld(server, wire, WORLD[dialect]);
-      arbitraries = surfaces(world, Number(new URL(server.baseUrl).port));
+      // The admin API gets tenants of its own: its changes (deleted apps, disabled users, new
+      // policies) must not pull the ground from under the journeys the other surfaces drive.
+      const adminWorld = await buildAdminWorld(server, ['demo', ...world.tenants.map((t) => t.name)], ADMIN_WORLD[dialect]);
+      arbitraries = surfaces(world, adminWorld, Number(new URL(server.baseUrl).port));
     });
     after(async () => {
       wire?.close();

@@ -66,17 +66,20 @@ async function refreshSecretHashes(tx: Store, app: App): Promise<void> {
 /** App registrations and their client secrets, as administrators manage them. */
 export function createAppAdmin(deps: CoreDeps) {
   const { store, clock, random } = deps;
-  const apps = createAppService(deps);
 
   async function create(
     tenantId: TenantId,
     input: Omit<NewApp, 'tenantId' | 'id'>,
     actor: ChangeActor,
   ): Promise<Tagged<AppView> & { clientSecret: string | null }> {
-    await checkFlow(store, tenantId, input.userFlowId);
-    const { app, clientSecret } = await apps.create({ ...input, tenantId });
-    await recordChange(store, clock, { tenantId, actor, action: 'app.created', target: app.id, before: null, after: viewOf(app) });
-    return { ...tagged(app), clientSecret };
+    // The flow check, the insert and the audit entry are one locked change: a flow or the tenant
+    // deleted meanwhile is its 404, not a foreign-key failure (the app service writes in `tx`).
+    return inTenantChange(store, tenantId, async (tx) => {
+      await checkFlow(tx, tenantId, input.userFlowId);
+      const { app, clientSecret } = await createAppService({ ...deps, store: tx }).create({ ...input, tenantId });
+      await recordChange(tx, clock, { tenantId, actor, action: 'app.created', target: app.id, before: null, after: viewOf(app) });
+      return { ...tagged(app), clientSecret };
+    });
   }
 
   async function update(tenantId: TenantId, id: AppId, patch: AppPatch, ifMatch: string | undefined, actor: ChangeActor): Promise<Tagged<AppView>> {

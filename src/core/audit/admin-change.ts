@@ -1,3 +1,4 @@
+import { DomainError } from '../errors.ts';
 import type { TenantId } from '../ids.ts';
 import type { Clock, Store } from '../ports.ts';
 
@@ -6,11 +7,13 @@ export type ChangeActor = string;
 
 /**
  * Runs one admin change of a tenant's resources in a transaction holding the tenant's lock, so
- * its If-Match check, its write and its audit entry are one atomic step on every node.
+ * its If-Match check, its write and its audit entry are one atomic step on every node. A change
+ * that waited for the tenant's deletion finds it gone (tenant_not_found) instead of writing rows
+ * that belong to nothing. Costly work (hashing, key generation) belongs before, not in here.
  */
 export function inTenantChange<T>(store: Store, tenantId: TenantId, fn: (tx: Store) => Promise<T>): Promise<T> {
   return store.transaction(async (tx) => {
-    await tx.tenants.lock(tenantId);
+    if (!(await tx.tenants.lock(tenantId))) throw new DomainError('tenant_not_found');
     return fn(tx);
   });
 }

@@ -11,7 +11,9 @@ describe('pages', () => {
   it('cursors round-trip and a forged one is invalid_cursor', () => {
     assert.deepEqual(decodeCursor(encodeCursor(['ann@example.com', 3])), ['ann@example.com', 3]);
     assert.equal(decodeCursor(undefined), undefined);
-    for (const bad of ['!!', encodeCursor([]), Buffer.from('{"a":1}').toString('base64url'), Buffer.from('[{}]').toString('base64url')]) {
+    // Keys no list makes, which SQL comparisons cannot take on PostgreSQL: NUL in text, fractions and numbers beyond bigint.
+    const forged = [['a\u0000'], [1.5, 'x'], [1e308, 'x'], [2 ** 63, 'x']].map((key) => encodeCursor(key));
+    for (const bad of ['!!', encodeCursor([]), Buffer.from('{"a":1}').toString('base64url'), Buffer.from('[{}]').toString('base64url'), ...forged]) {
       assert.throws(
         () => decodeCursor(bad),
         (e: unknown) => e instanceof DomainError && e.code === 'invalid_cursor',

@@ -20,11 +20,20 @@ export function encodeCursor(key: ReadonlyArray<string | number>): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 }
 
+/**
+ * A part of a sort key as this code makes them: text without NUL, or a whole number of
+ * milliseconds. A forged cursor goes into SQL comparisons, where anything else fails in the
+ * database (PostgreSQL cannot hold a NUL in text, nor 1.5 or 1e308 in a bigint) instead of
+ * being refused here.
+ */
+const isKeyPart = (part: unknown): part is string | number =>
+  (typeof part === 'string' && !part.includes('\u0000')) || (typeof part === 'number' && Number.isSafeInteger(part));
+
 export function decodeCursor(cursor: string | undefined): Array<string | number> | undefined {
   if (cursor === undefined || cursor === '') return undefined;
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.length > 0 && key.every((k) => typeof k === 'string' || (typeof k === 'number' && Number.isFinite(k)))) return key;
+    if (Array.isArray(key) && key.length > 0 && key.every(isKeyPart)) return key;
   } catch {
     // Falls through to the one error below.
   }

@@ -86,7 +86,10 @@ export function createTenantAdmin(deps: CoreDeps) {
   async function rotateKeys(id: TenantId, actor: ChangeActor): Promise<SigningKeyView> {
     await load(store, id);
     const key = await tenants.rotateKeys(id);
-    await recordChange(store, clock, { tenantId: id, actor, action: 'tenant.keys_rotated', target: key.kid, before: null, after: keyView(key) });
+    // Locked, so a deletion of the tenant right after the rotation is tenant_not_found, not an audit entry of nothing.
+    await inTenantChange(store, id, (tx) =>
+      recordChange(tx, clock, { tenantId: id, actor, action: 'tenant.keys_rotated', target: key.kid, before: null, after: keyView(key) }),
+    );
     return keyView(key);
   }
 

@@ -34,7 +34,9 @@ export function createTenantService({ store, clock, random, keyFactory }: CoreDe
     const now = clock.now();
     const key = await keyFactory.create(tenantId, now);
     await store.transaction(async (tx) => {
-      // First: its row lock makes a concurrent rotation wait, so it sees and retires this key.
+      // First: its row lock makes a concurrent rotation wait, so it sees and retires this key,
+      // and a deletion of the tenant during the key generation is tenant_not_found here.
+      if (!(await tx.tenants.lock(tenantId))) throw new DomainError('tenant_not_found');
       await tx.tenants.bumpConfigVersion(tenantId);
       await tx.signingKeys.retireActive(tenantId, now + RETIRED_KEY_OVERLAP_MS);
       await tx.signingKeys.insert(key);

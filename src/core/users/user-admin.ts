@@ -84,10 +84,15 @@ export function createUserAdmin(deps: CoreDeps) {
   }
 
   async function create(tenantId: TenantId, input: Omit<NewUser, 'tenantId' | 'passwordIsTemporary'>, actor: ChangeActor): Promise<Tagged<UserView>> {
-    if (input.attributes) await checkAttributes(store, tenantId, input.attributes);
     // Like Entra's "require password change on first sign-in": a password an administrator chose is temporary.
-    const user = await users.create({ ...input, tenantId, passwordIsTemporary: input.password !== undefined });
-    await recordChange(store, clock, { tenantId, actor, action: 'user.created', target: user.id, before: null, after: viewOf(user) });
+    const prepared = await users.prepare({ ...input, tenantId, passwordIsTemporary: input.password !== undefined });
+    // Hashed before, written in one locked change: a tenant deleted meanwhile is tenant_not_found.
+    const user = await inTenantChange(store, tenantId, async (tx) => {
+      if (input.attributes) await checkAttributes(tx, tenantId, input.attributes);
+      const created = await users.insert(prepared, tx);
+      await recordChange(tx, clock, { tenantId, actor, action: 'user.created', target: created.id, before: null, after: viewOf(created) });
+      return created;
+    });
     return tagged(user);
   }
 
@@ -142,7 +147,9 @@ export function createUserAdmin(deps: CoreDeps) {
     const chosen = password ?? `${random.token(12)}-${random.digits(2)}`;
     const normalized = checkNewPassword(chosen, resolvePolicies(tenant?.policies).password, { email: user.email, tenantName: tenant?.name });
     const hash = await deps.hasher.hash(normalized);
-    await store.transaction(async (tx) => {
+    // Hashed before, written in one locked change that still finds the user: deleted meanwhile, it is user_not_found.
+    await inTenantChange(store, tenantId, async (tx) => {
+      await load(tx, tenantId, id);
       await tx.passwords.upsert({ userId: id, hash, updatedAt: clock.now(), mustChange: true });
       await tx.oidcArtifacts.revokeByAccount(tenantId, id);
       await recordChange(tx, clock, { tenantId, actor, action: 'user.password_set', target: id, before: null, after: { generated: password === undefined } });
@@ -153,8 +160,8 @@ export function createUserAdmin(deps: CoreDeps) {
 
   /** Ends every session, grant and refresh token of the user (they must sign in again). */
   async function revokeSessions(tenantId: TenantId, id: UserId, actor: ChangeActor): Promise<void> {
-    await load(store, tenantId, id);
-    await store.transaction(async (tx) => {
+    await inTenantChange(store, tenantId, async (tx) => {
+      await load(tx, tenantId, id);
       await tx.oidcArtifacts.revokeByAccount(tenantId, id);
       await recordChange(tx, clock, { tenantId, actor, action: 'user.sessions_revoked', target: id, before: null, after: null });
     });

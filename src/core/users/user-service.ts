@@ -2,7 +2,7 @@ import { checkNewPassword } from '../credentials/password-policy.ts';
 import { resolvePolicies } from '../policies/tenant-policies.ts';
 import { assertThat } from '../errors.ts';
 import type { TenantId, UserId } from '../ids.ts';
-import type { CoreDeps } from '../ports.ts';
+import type { CoreDeps, Store } from '../ports.ts';
 import { parseEmail } from './email.ts';
 import type { AttributeValue, User } from './user.ts';
 
@@ -17,9 +17,16 @@ export interface NewUser {
   passwordIsTemporary?: boolean;
 }
 
+/** A new user checked and its password hashed, not yet written. */
+export interface PreparedUser {
+  user: User;
+  hash?: string;
+  mustChange: boolean;
+}
+
 export function createUserService({ store, clock, random, hasher }: CoreDeps) {
-  /** Creates a user, with a password credential when one is given. Fails with email_taken. */
-  async function create(input: NewUser): Promise<User> {
+  /** Checks a new user and hashes its password, writing nothing: the costly part, kept out of any lock. */
+  async function prepare(input: NewUser): Promise<PreparedUser> {
     const { email, normalized } = parseEmail(input.email);
     const tenant = await store.tenants.findById(input.tenantId);
     const policy = resolvePolicies(tenant?.policies).password;
@@ -40,11 +47,21 @@ export function createUserService({ store, clock, random, hasher }: CoreDeps) {
       updatedAt: now,
     };
     const hash = password === undefined ? undefined : await hasher.hash(password);
-    await store.transaction(async (tx) => {
+    return { user, hash, mustChange: input.passwordIsTemporary === true };
+  }
+
+  /** Writes a prepared user, in `within` when given (an admin change holding the tenant's lock). Fails with email_taken. */
+  async function insert({ user, hash, mustChange }: PreparedUser, within: Store = store): Promise<User> {
+    await within.transaction(async (tx) => {
       await tx.users.insert(user);
-      if (hash !== undefined) await tx.passwords.upsert({ userId: user.id, hash, updatedAt: now, mustChange: input.passwordIsTemporary === true });
+      if (hash !== undefined) await tx.passwords.upsert({ userId: user.id, hash, updatedAt: user.createdAt, mustChange });
     });
     return user;
+  }
+
+  /** Creates a user, with a password credential when one is given. Fails with email_taken. */
+  async function create(input: NewUser): Promise<User> {
+    return insert(await prepare(input));
   }
 
   async function get(tenantId: TenantId, id: UserId): Promise<User> {
@@ -55,6 +72,8 @@ export function createUserService({ store, clock, random, hasher }: CoreDeps) {
 
   return {
     create,
+    prepare,
+    insert,
     get,
     find: store.users.findById,
     list: (tenantId: TenantId, opts: { limit?: number; afterEmail?: string } = {}) =>

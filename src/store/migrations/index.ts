@@ -4,6 +4,7 @@ import { outbox } from './0002_outbox.ts';
 import { passcodes } from './0003_passcodes.ts';
 import { admin } from './0004_admin.ts';
 import { adminResources } from './0005_admin_resources.ts';
+import { appSecretHashes } from './0006_app_secret_hashes.ts';
 
 /** Migrations in order; names are permanent once released. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0003_passcodes': passcodes,
   '0004_admin': admin,
   '0005_admin_resources': adminResources,
+  '0006_app_secret_hashes': appSecretHashes,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -3,7 +3,6 @@ import type { AdminRole, StoredGrant } from '../../core/admin/roles.ts';
 import type { TenantId, UserId } from '../../core/ids.ts';
 import type { AdminGrantRecord, AdminGrantStore } from '../../core/ports.ts';
 import type { AdminGrantsTable, Database } from '../schema.ts';
-import { isUniqueViolation } from './unique-violation.ts';
 
 const EVERY_TENANT = '*';
 const scopeOf = (grant: StoredGrant) => grant.tenantId ?? EVERY_TENANT;
@@ -18,12 +17,14 @@ const toGrant = (r: AdminGrantsTable): AdminGrantRecord => ({
 export function createAdminGrantRepository(db: Kysely<Database>): AdminGrantStore {
   return {
     async add(g) {
-      try {
-        await db.insertInto('admin_grants').values({ admin_id: g.adminId, role: g.role, tenant_scope: scopeOf(g), created_at: g.createdAt }).execute();
-      } catch (error) {
-        // Granting a role the admin holds already is a no-op, also when two grants race.
-        if (!isUniqueViolation(error)) throw error;
-      }
+      // Granting a role the admin holds already is a no-op, also when two grants race. Why ON
+      // CONFLICT and not a caught unique violation: on PostgreSQL a failed statement aborts the
+      // transaction it runs in, so a duplicate within one grant list failed the whole change.
+      await db
+        .insertInto('admin_grants')
+        .values({ admin_id: g.adminId, role: g.role, tenant_scope: scopeOf(g), created_at: g.createdAt })
+        .onConflict((oc) => oc.columns(['admin_id', 'role', 'tenant_scope']).doNothing())
+        .execute();
     },
     async remove(adminId, g) {
       const result = await db

@@ -60,8 +60,9 @@ export function createTenantRepository(db: Kysely<Database>): TenantStore {
     },
     async lock(id) {
       // Why an UPDATE that changes nothing: it takes the row lock on PostgreSQL and the write lock
-      // on SQLite alike, where SELECT … FOR UPDATE does not exist.
-      await db.updateTable('tenants').set({ config_version: sql`config_version` }).where('id', '=', id).execute();
+      // on SQLite alike, where SELECT … FOR UPDATE does not exist. Both count the row it matched.
+      const result = await db.updateTable('tenants').set({ config_version: sql`config_version` }).where('id', '=', id).executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
   };
 }

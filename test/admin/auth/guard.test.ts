@@ -42,6 +42,29 @@ for (const dialect of dialects()) {
       }
     });
 
+    /** Found by the admin API fuzzer: a browser's Accept got HTML error pages, and unknown paths lacked no-store. */
+    it('answers JSON with no-store to browsers too, and for paths and methods it does not have', async () => {
+      const global = await adminCaller(server(), { role: 'global_admin' });
+      const html = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
+      const answers = [
+        await global('GET', '/admin/v1/tenants/no-such-tenant', undefined, html),
+        await global('POST', '/admin/v1/api-keys', '{', html),
+        await bearerCaller(server(), undefined)('GET', '/admin/v1/me', undefined, html),
+        await global('GET', '/admin/v1/no-such-thing', undefined, html),
+        await global('DELETE', '/admin/v1/me'),
+        await bearerCaller(server(), undefined)('PATCH', '/admin/v1/tenants'),
+      ];
+      assert.deepEqual(
+        answers.map((a) => a.status),
+        [404, 400, 401, 404, 404, 404],
+      );
+      for (const answer of answers) {
+        assert.match(answer.headers.get('content-type') ?? '', /^application\/json/);
+        assert.equal(answer.headers.get('cache-control'), 'no-store');
+        assert.ok(answer.body.error.code);
+      }
+    });
+
     it('takes JSON only, strictly: bad UTF-8 and oversized bodies are refused', async () => {
       const global = await adminCaller(server(), { role: 'global_admin' });
       const badUtf8 = await fetch(new URL('/admin/v1/api-keys', server().baseUrl), {

@@ -81,7 +81,12 @@ for (const dialect of dialects()) {
       assert.ok(lists.length >= 2);
       for (const { path } of lists) {
         const url = fill(path, tt.tenant.name);
-        for (const query of ['limit=0', 'limit=201', 'limit=ten', 'cursor=%21%21', 'colour=blue']) {
+        // Forged cursors that decode to keys no list makes: found by the admin API fuzzer, they
+        // reached SQL and failed there on PostgreSQL (NUL in text, a fraction or 1e308 as a bigint).
+        const forged = [['\u0000'], ['a\u0000', 1], [1.5, 'x'], [1e308, 'x'], [2 ** 63, 'x']].map(
+          (key) => `cursor=${Buffer.from(JSON.stringify(key)).toString('base64url')}`,
+        );
+        for (const query of ['limit=0', 'limit=201', 'limit=ten', 'cursor=%21%21', 'colour=blue', ...forged]) {
           const answer = await call('GET', `${url}?${query}`);
           assert.equal(answer.status, 400, `GET ${path}?${query}: ${JSON.stringify(answer.body)}`);
           assert.ok(answer.body.error.message.length > 0);

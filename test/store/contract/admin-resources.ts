@@ -20,6 +20,26 @@ export function adminResourcesContract(open: OpenStore): void {
       assert.equal((await store.tenants.findById(tenantId))?.policies.lockout?.threshold, 5);
     });
 
+    it('tenants.lock tells whether the tenant is there: a change that waited for its deletion finds it gone', async (t) => {
+      const store = await storeFor(t, open);
+      const tenantId = await seedTenant(store);
+      assert.equal(await store.transaction((tx) => tx.tenants.lock(tenantId)), true);
+      let deleting: () => void = () => {};
+      const locked = new Promise<void>((resolve) => {
+        deleting = resolve;
+      });
+      const deletion = store.transaction(async (tx) => {
+        await tx.tenants.lock(tenantId);
+        deleting();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await tx.tenants.delete(tenantId);
+      });
+      await locked;
+      const waiter = store.transaction((tx) => tx.tenants.lock(tenantId));
+      await deletion;
+      assert.equal(await waiter, false);
+    });
+
     it('tenants.delete removes the tenant and what belongs to it, and nothing of another', async (t) => {
       const store = await storeFor(t, open);
       const gone = await seedTenant(store, 'contoso');

@@ -46,6 +46,24 @@ export function adminContract(open: OpenStore) {
       assert.equal((await store.adminGrants.list(admin.id)).length, 1);
     });
 
+    /** Found by the admin API fuzzer: POST /admins with a role listed twice was a 500 on PostgreSQL. */
+    it('add a grant held already as a no-op inside a transaction too, which then commits the rest', async (t) => {
+      const store = await storeFor(t, open);
+      const tenantId = await seedTenant(store);
+      const admin = userRow(tenantId, 'root@example.com');
+      await store.users.insert(admin);
+      const auditor = { adminId: admin.id, role: 'auditor' as const, tenantId: null, createdAt: T0 };
+      await store.transaction(async (tx) => {
+        await tx.adminGrants.add(auditor);
+        await tx.adminGrants.add(auditor);
+        await tx.adminGrants.add({ ...auditor, role: 'tenant_admin', tenantId });
+      });
+      assert.deepEqual(
+        (await store.adminGrants.list(admin.id)).map((g) => g.role),
+        ['auditor', 'tenant_admin'],
+      );
+    });
+
     it('remove exactly the named grant and say whether it existed', async (t) => {
       const store = await storeFor(t, open);
       const tenantId = await seedTenant(store);
