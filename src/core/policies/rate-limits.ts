@@ -38,6 +38,12 @@ export const RATE_LIMITS = {
 export type RateLimitName = keyof typeof RATE_LIMITS;
 
 export function createRateLimiter(counters: Counters, securityLog?: SecurityLog) {
+  /** Logs the refusal with its subject and throws rate_limited, with when the budget refills. */
+  function refuse(name: RateLimitName, subject: RateLimitSubject, resetInMs: number): never {
+    securityLog?.record({ event: 'rate_limited', tenantId: subject.tenantId ?? null, account: subject.account ?? null, ip: subject.ip ?? null, reason: name, forMs: resetInMs });
+    throw new DomainError('rate_limited', undefined, { retryAfterMs: resetInMs });
+  }
+
   /**
    * Counts one request against `name` for `key`; throws rate_limited (with retryAfterMs) when over
    * budget, and records the refusal with `subject` (the key itself is not logged: it may be an address).
@@ -45,10 +51,7 @@ export function createRateLimiter(counters: Counters, securityLog?: SecurityLog)
   async function enforce(name: RateLimitName, key: string, subject: RateLimitSubject = {}): Promise<void> {
     const { max, windowMs } = RATE_LIMITS[name];
     const { count, resetInMs } = await counters.hit(`rate:${name}:${key}`, windowMs);
-    if (count > max) {
-      securityLog?.record({ event: 'rate_limited', tenantId: subject.tenantId ?? null, account: subject.account ?? null, ip: subject.ip ?? null, reason: name, forMs: resetInMs });
-      throw new DomainError('rate_limited', undefined, { retryAfterMs: resetInMs });
-    }
+    if (count > max) refuse(name, subject, resetInMs);
   }
 
   /**
@@ -57,10 +60,7 @@ export function createRateLimiter(counters: Counters, securityLog?: SecurityLog)
    */
   async function ensureUnderFailureBudget(name: RateLimitName, key: string, subject: RateLimitSubject = {}): Promise<void> {
     const { count, resetInMs } = await counters.peek(`rate:${name}:${key}`);
-    if (count >= RATE_LIMITS[name].max) {
-      securityLog?.record({ event: 'rate_limited', tenantId: subject.tenantId ?? null, account: subject.account ?? null, ip: subject.ip ?? null, reason: name, forMs: resetInMs });
-      throw new DomainError('rate_limited', undefined, { retryAfterMs: resetInMs });
-    }
+    if (count >= RATE_LIMITS[name].max) refuse(name, subject, resetInMs);
   }
 
   /** Counts one failure against a failure budget (see ensureUnderFailureBudget). */
